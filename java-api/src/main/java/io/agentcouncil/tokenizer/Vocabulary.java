@@ -15,15 +15,25 @@ import java.util.Map;
  */
 public final class Vocabulary {
 
-    /** Texts by which llama.cpp recognises end-of-generation tokens that converters left untyped. */
-    private static final List<String> EOG_TEXTS = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>",
-            "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>", "_<EOT>", "<｜end▁of▁sentence｜>");
+    /*
+     * Converters do not always type chat and infill markers as control tokens, so llama.cpp
+     * recognises them by their text; so must we, or "<|im_end|>" would be tokenized as plain text.
+     * The first text of each role found becomes that role's token.
+     */
     private static final List<String> EOT_TEXTS = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
-            "<|endoftext|>", "<EOT>", "_<EOT>", "<｜end▁of▁sentence｜>");
-    private static final List<String> FIM_TEXTS = List.of("<|fim_prefix|>", "<fim-prefix>", "<｜fim▁begin｜>", "<PRE>", "▁<PRE>",
-            "<|code_prefix|>", "<|fim_suffix|>", "<fim-suffix>", "<｜fim▁hole｜>", "<SUF>", "▁<SUF>", "<|code_suffix|>",
-            "<|fim_middle|>", "<fim-middle>", "<｜fim▁end｜>", "<MID>", "▁<MID>", "<|code_middle|>", "<|fim_pad|>", "<fim-pad>",
-            "<PAD>", "<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>", "<|file_sep|>", "<fim-sep>", "<FILE_SEP>");
+            "<|endoftext|>", "<|end_of_text|>", "<EOT>", "_<EOT>", "[EOT]", "<end_of_utterance>");
+    private static final List<List<String>> FIM_TEXTS = List.of(
+            List.of("<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<PRE>", "<|code_prefix|>", "<|prefix|>"),
+            List.of("<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<SUF>", "<|code_suffix|>", "<|suffix|>"),
+            List.of("<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<MID>", "<|code_middle|>", "<|middle|>"));
+    /** Infill markers that also end generation: pad, repository, file separator. */
+    private static final List<List<String>> FIM_EOG_TEXTS = List.of(
+            List.of("<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]"),
+            List.of("<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>"),
+            List.of("<|file_sep|>"));
+    private static final List<String> EOG_TEXTS = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>",
+            "<|flush|>", "<|calls|>", "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
+            "<|end_of_text|>", "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>");
 
     public static final int NONE = -1;
 
@@ -76,36 +86,65 @@ public final class Vocabulary {
         addEos = md.getBoolean("tokenizer.ggml.add_eos_token", false);
         addSpacePrefix = md.getBoolean("tokenizer.ggml.add_space_prefix", spm);
 
-        // Converters do not always mark chat and infill markers as control tokens; llama.cpp
-        // recognises them by text, and so must we, or "<|im_end|>" would be split as plain text.
         int eotId = specialId(md, "tokenizer.ggml.eot_token_id", NONE);
-        for (String t : EOT_TEXTS) {
-            Integer id = ids.get(t);
-            if (id != null && eotId == NONE) {
-                eotId = id;
-                types[id] = TokenType.CONTROL;
-            }
+        if (eotId == NONE) {
+            eotId = firstOf(EOT_TEXTS);
         }
         eot = eotId;
-        for (String t : FIM_TEXTS) {
-            Integer id = ids.get(t);
-            if (id != null && types[id] != TokenType.CONTROL) {
-                types[id] = TokenType.CONTROL;
+        int eom = specialId(md, "tokenizer.ggml.eom_token_id", firstOf(List.of("<|eom_id|>")));
+        for (List<String> role : FIM_TEXTS) {
+            firstOf(role);
+        }
+        for (List<String> role : FIM_EOG_TEXTS) {
+            int id = firstOf(role);
+            if (id != NONE) {
+                endOfGeneration.set(id);
             }
         }
         for (String t : EOG_TEXTS) {
-            Integer id = ids.get(t);
-            if (id != null) {
+            int id = firstOf(List.of(t));
+            if (id != NONE) {
                 endOfGeneration.set(id);
-                types[id] = TokenType.CONTROL;
             }
         }
-        if (eos != NONE) {
-            endOfGeneration.set(eos);
+        for (int id : new int[] {eos, eot, eom}) {
+            if (id != NONE) {
+                endOfGeneration.set(id);
+            }
         }
-        if (eot != NONE) {
-            endOfGeneration.set(eot);
+        // Harmony-style vocabularies end turns with <|return|>/<|call|>; their <|end|> only ends a message.
+        int end = id("<|end|>");
+        if (end != NONE && endOfGeneration.get(end) && ((has("<|return|>") && has("<|call|>")) || (has("<|calls|>") && has("<|flush|>")))) {
+            endOfGeneration.clear(end);
+            types[end] = TokenType.USER_DEFINED;
         }
+        // Where <|tool_response> exists, </s> is ordinary text.
+        int closeS = id("</s>");
+        if (closeS != NONE && has("<|tool_response>")) {
+            endOfGeneration.clear(closeS);
+            types[closeS] = TokenType.NORMAL;
+        }
+        for (String t : List.of("<|channel|>", "<|message|>", "<|start|>", "<|constrain|>")) {
+            if (has(t)) {
+                types[id(t)] = TokenType.USER_DEFINED; // always rendered, as llama.cpp does for gpt-oss
+            }
+        }
+    }
+
+    /** The id of the first of {@code texts} in the vocabulary, now typed as a control token; or NONE. */
+    private int firstOf(List<String> texts) {
+        for (String t : texts) {
+            Integer id = ids.get(t);
+            if (id != null) {
+                types[id] = TokenType.CONTROL;
+                return id;
+            }
+        }
+        return NONE;
+    }
+
+    private boolean has(String text) {
+        return ids.containsKey(text);
     }
 
     private void requireLength(String key, int length, int expected) {
