@@ -1,0 +1,66 @@
+package io.agentcouncil.cli;
+
+import io.agentcouncil.UnsupportedModelException;
+import io.agentcouncil.gguf.GgufFile;
+import io.agentcouncil.gguf.GgufFormatException;
+import io.agentcouncil.models.ModelRoster;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The MODEL argument of every command: a roster name or a path, opened as a GGUF file. Whatever
+ * goes wrong with the file becomes a {@link CliException} that names it, because "offset 0: not a
+ * GGUF file" means little without saying which file.
+ */
+final class ModelFiles {
+    private ModelFiles() {}
+
+    /** What a command does with the open file; returns the exit code. */
+    interface Work {
+        int apply(Path path, GgufFile gguf) throws IOException;
+    }
+
+    /** A roster model that is fetched, or an existing file. */
+    static Path resolve(String nameOrPath) {
+        try {
+            return ModelRoster.get().resolve(nameOrPath);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.USAGE, e.getMessage());
+        }
+    }
+
+    /**
+     * Like {@link #resolve}, but a roster model that is not on disk yet is fetched first, so the
+     * README's first command works on a fresh machine. Fetch output goes to {@code progress}.
+     */
+    static Path resolveFetching(String nameOrPath, PrintWriter progress) throws InterruptedException {
+        ModelRoster roster = ModelRoster.get();
+        var missing = roster.find(nameOrPath).filter(spec -> !roster.isFetched(spec));
+        if (missing.isPresent()) {
+            progress.println("fetching " + nameOrPath + " into " + roster.cacheDir() + " (first run)…");
+            progress.flush();
+            int rc = FetchScript.run(List.of(nameOrPath), progress, progress);
+            if (rc != 0) {
+                throw new CliException(CliException.BAD_FILE, "fetching " + nameOrPath + " failed (scripts/fetch-models exit " + rc + ")");
+            }
+        }
+        return resolve(nameOrPath);
+    }
+
+    static int read(Path path, Work work) {
+        try (GgufFile gguf = GgufFile.open(path)) {
+            return work.apply(path, gguf);
+        } catch (GgufFormatException e) {
+            throw new CliException(CliException.BAD_FILE, path + ": malformed GGUF file: " + e.getMessage());
+        } catch (UnsupportedModelException e) {
+            throw new CliException(CliException.BAD_FILE, path + ": " + e.getMessage());
+        } catch (IOException e) {
+            // NoSuchFile and AccessDenied carry only the path as their message; the class says what happened.
+            String why = path.toString().equals(e.getMessage()) ? e.getClass().getSimpleName() : e.getMessage();
+            throw new CliException(CliException.BAD_FILE, "cannot read " + path + ": " + why);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.agentcouncil.cli;
+
+import io.agentcouncil.gguf.GgufFile;
+import io.agentcouncil.tokenizer.Tokenizer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ./agentcouncil launcher as a user runs it: a separate process, from another directory. */
+class LauncherTest {
+
+    @Test
+    void launcherTokenizes(@TempDir Path elsewhere) throws Exception {
+        Path root = repositoryRoot();
+        Path jar = root.resolve("examples/cli/target/agentcouncil-cli.jar");
+        if (!Files.isRegularFile(jar)) {
+            String why = "skipped: " + jar + " is not built yet (mvn package, or run ./agentcouncil once)";
+            System.out.println(why);
+            Assumptions.abort(why);
+        }
+        Path model = Cli.model(Cli.AGENT0);
+
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("agentcouncil").toString(), "tokenize", Cli.AGENT0, "Hello")
+                .directory(elsewhere.toFile());
+        // We are inside a Maven build: the launcher must not start another one on the same target folders.
+        pb.environment().put("AGENTCOUNCIL_NO_BUILD", "1");
+        Path stderr = elsewhere.resolve("stderr.txt");
+        pb.redirectError(stderr.toFile());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher timed out");
+        assertEquals(0, p.exitValue(), Files.readString(stderr));
+
+        int[] ids;
+        try (GgufFile gguf = GgufFile.open(model)) {
+            ids = Tokenizer.fromGguf(gguf.metadata()).encode("Hello");
+        }
+        String summary = ids.length + (ids.length == 1 ? " token: " : " tokens: ") + Arrays.toString(ids);
+        assertTrue(out.endsWith(summary + "\n"), out);
+    }
+
+    /** The folder holding the launcher; Maven runs tests from examples/cli. */
+    private static Path repositoryRoot() throws IOException {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("agentcouncil")) && Files.isRegularFile(dir.resolve("models.json"))) {
+                return dir;
+            }
+        }
+        throw new IOException("no ./agentcouncil launcher above " + Path.of("").toAbsolutePath());
+    }
+}
