@@ -93,7 +93,11 @@ final class SpmTokenizer extends Tokenizer {
     byte[] normalPiece(int id, TokenType type) {
         String text = vocab.text(id);
         if (type == TokenType.BYTE && text.length() == 6 && text.startsWith("<0x") && text.endsWith(">")) {
-            return new byte[] {(byte) Integer.parseInt(text.substring(3, 5), 16)};
+            int hi = Character.digit(text.charAt(3), 16);
+            int lo = Character.digit(text.charAt(4), 16);
+            if (hi >= 0 && lo >= 0) {
+                return new byte[] {(byte) (hi << 4 | lo)};
+            }
         }
         return text.replace(SPACE, ' ').getBytes(StandardCharsets.UTF_8);
     }

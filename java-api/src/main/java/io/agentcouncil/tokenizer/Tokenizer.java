@@ -5,6 +5,7 @@ import io.agentcouncil.gguf.GgufMetadata;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Text to token ids and back, built from a model's GGUF metadata and matching llama.cpp's
@@ -15,12 +16,12 @@ public abstract sealed class Tokenizer permits BpeTokenizer, SpmTokenizer {
 
     protected final Vocabulary vocab;
     private final SpecialTokenSplitter specials;
-    private final byte[][] pieces;
+    private final AtomicReferenceArray<byte[]> pieces;
 
     Tokenizer(Vocabulary vocab) {
         this.vocab = vocab;
         this.specials = new SpecialTokenSplitter(vocab);
-        this.pieces = new byte[vocab.size()][];
+        this.pieces = new AtomicReferenceArray<>(vocab.size());
     }
 
     /**
@@ -89,14 +90,14 @@ public abstract sealed class Tokenizer permits BpeTokenizer, SpmTokenizer {
         if (!renderSpecial && (type == TokenType.CONTROL || type == TokenType.UNKNOWN)) {
             return new byte[0];
         }
-        byte[] p = pieces[id];
+        byte[] p = pieces.get(id);
         if (p == null) {
             p = switch (type) {
                 case CONTROL, UNKNOWN, USER_DEFINED -> vocab.text(id).getBytes(StandardCharsets.UTF_8);
                 case NORMAL, BYTE -> normalPiece(id, type);
                 default -> new byte[0];
             };
-            pieces[id] = p; // a benign race: every thread computes the same bytes
+            pieces.lazySet(id, p); // two threads may both compute it; they compute the same bytes
         }
         return p;
     }
