@@ -8,6 +8,8 @@
 #ifndef AGENTCOUNCIL_H
 #define AGENTCOUNCIL_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -17,8 +19,19 @@ extern "C" {
 
 typedef enum ac_status {
     AC_OK = 0,
-    AC_ERR_INVALID_ARGUMENT = 1
+    AC_ERR_INVALID_ARGUMENT = 1,
+    AC_ERR_IO = 2,              /* the model file cannot be opened or mapped */
+    AC_ERR_UNSUPPORTED = 3,     /* architecture or tensor type this engine does not run */
+    AC_ERR_BAD_MODEL = 4,       /* a tensor missing, of the wrong shape, or outside the file */
+    AC_ERR_CONTEXT_FULL = 5,    /* positions past the context's KV cache */
+    AC_ERR_OUT_OF_MEMORY = 6
 } ac_status;
+
+/*
+ * The message of the last failed call on this thread ("tensor blk.3.attn_q.weight: ..."), or ""
+ * when there was none. Valid until the next call on the same thread.
+ */
+AC_API const char *ac_last_error(void);
 
 /* Short, stable name of a status ("AC_ERR_INVALID_ARGUMENT"); never NULL. */
 AC_API const char *ac_status_name(int status);
@@ -48,6 +61,72 @@ typedef struct ac_cpu_features_t {
 
 /* Fills *out; returns AC_ERR_INVALID_ARGUMENT when out is NULL. */
 AC_API int ac_cpu_features(ac_cpu_features_t *out);
+
+/* ---- Models and contexts ------------------------------------------------------------------ */
+
+/* Opaque handles. A model is immutable once loaded and may be shared by many contexts and
+ * threads; a context (KV cache + scratch) belongs to one conversation and one thread at a time. */
+typedef struct ac_model ac_model;
+typedef struct ac_context ac_context;
+
+/* One entry of the tensor table, as validated in Java from the GGUF header. type is the ggml
+ * type id; ne[0] is the contiguous dimension; offset is absolute in the file. */
+typedef struct ac_tensor_desc {
+    const char *name;
+    int32_t type;
+    int32_t n_dims;
+    int64_t ne[4];
+    uint64_t offset;
+    uint64_t size;
+} ac_tensor_desc;
+
+/* Everything the engine needs, parsed and validated in Java: the native side maps the file and
+ * re-checks that every tensor it uses lies inside it and has the shape these numbers imply. */
+typedef struct ac_model_params {
+    const char *path;            /* GGUF file, mapped read-only */
+    uint64_t file_size;          /* as seen by Java; a different size on disk is AC_ERR_BAD_MODEL */
+    const char *architecture;    /* "llama" */
+    const ac_tensor_desc *tensors;
+    int32_t n_tensors;
+    int32_t n_vocab;
+    int32_t n_embd;
+    int32_t n_layer;
+    int32_t n_head;
+    int32_t n_head_kv;
+    int32_t n_ff;
+    int32_t n_rot;               /* rotary dimensions per head */
+    float rope_freq_base;
+    float rms_norm_eps;
+    const char *cache_dir;       /* where repacked weights may be cached; NULL: no cache */
+} ac_model_params;
+
+AC_API int ac_model_load(const ac_model_params *params, ac_model **out);
+
+/* Frees the model; every context of it must be freed first. NULL is ignored. */
+AC_API void ac_model_free(ac_model *model);
+
+/* A context with room for n_ctx positions, evaluating with n_threads threads (0: all cores). */
+AC_API int ac_context_create(ac_model *model, int32_t n_ctx, int32_t n_threads, ac_context **out);
+
+AC_API void ac_context_free(ac_context *ctx);
+
+/* Positions held in the KV cache (the next token goes at this position). */
+AC_API int32_t ac_context_length(const ac_context *ctx);
+
+/*
+ * Evaluates n_tokens tokens at positions length..length+n_tokens-1, appending them to the KV
+ * cache. logits receives n_vocab floats for the last token, or n_tokens * n_vocab when
+ * all_logits is nonzero (row i for token i). A token id outside the vocabulary is
+ * AC_ERR_INVALID_ARGUMENT; more positions than n_ctx is AC_ERR_CONTEXT_FULL; on failure the
+ * cache is left as it was.
+ */
+AC_API int ac_eval(ac_context *ctx, const int32_t *tokens, int32_t n_tokens, int32_t all_logits, float *logits);
+
+/* Forgets positions from n_keep on, so a prompt sharing a prefix evaluates only its suffix. */
+AC_API int ac_kv_truncate(ac_context *ctx, int32_t n_keep);
+
+/* Copies the first n positions of src's cache into dst (same model), replacing dst's. */
+AC_API int ac_kv_copy(const ac_context *src, ac_context *dst, int32_t n);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,55 @@
+// kernels.h - the contract between the forward pass and the per-ISA kernels.
+//
+// The forward pass only ever multiplies a weight matrix (one of the ggml types in the file) by a
+// batch of activation rows, and looks up embedding rows. Activations are converted once per row
+// into whatever the weight type's dot product wants (8-bit blocks for the quantized types,
+// floats otherwise), then every weight row is dotted with every activation row. Which
+// implementation runs (AVX-512, AVX2/FMA/F16C, portable) is chosen once, at first use, from
+// the CPU features; the portable one is always available for tests.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ac {
+
+// ggml type ids the engine runs.
+enum GgmlType : int32_t {
+    GGML_F32 = 0,
+    GGML_F16 = 1,
+    GGML_Q4_0 = 2,
+    GGML_Q4_1 = 3,
+    GGML_Q8_0 = 8,
+    GGML_BF16 = 30,
+};
+
+bool is_supported(int32_t type);
+
+// Bytes of one row of n elements of a weight type (n a multiple of the block size).
+size_t row_bytes(int32_t type, int64_t n);
+
+// Bytes of one activation row of n elements prepared for weights of this type.
+size_t activation_row_bytes(int32_t type, int64_t n);
+
+struct Kernels {
+    const char *name;  // "avx512", "avx2", "portable"
+
+    // Converts one float row x[n] into the activation format for weights of `type`.
+    void (*prepare)(int32_t type, const float *x, int64_t n, void *out);
+
+    // Y[b * ldy + r] = dot(row r of W, activation row b) for r in [r0, r1), b in [0, batch).
+    // W rows are w_stride bytes apart; activation rows x_stride bytes apart.
+    void (*matmul)(int32_t type, const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride,
+                   int32_t batch, float *y, int64_t ldy, int64_t r0, int64_t r1);
+
+    // Dequantizes row `row` of W (n elements) into out[n]: embedding lookup.
+    void (*get_row)(int32_t type, const void *w, int64_t n, int64_t row, float *out);
+};
+
+// The best implementation for this CPU.
+const Kernels &kernels();
+
+// Reference implementation in plain C++; the yardstick for the vectorised ones in tests.
+const Kernels &portable_kernels();
+
+}  // namespace ac
