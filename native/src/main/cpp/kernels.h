@@ -25,6 +25,9 @@ enum GgmlType : int32_t {
 
 bool is_supported(int32_t type);
 
+// Elements per block: 32 for Q4_0, Q4_1, Q8_0; 1 for F32, F16, BF16. n must be a multiple.
+int64_t block_size(int32_t type);
+
 // Bytes of one row of n elements of a weight type (n a multiple of the block size).
 size_t row_bytes(int32_t type, int64_t n);
 
@@ -51,5 +54,9 @@ const Kernels &kernels();
 
 // Reference implementation in plain C++; the yardstick for the vectorised ones in tests.
 const Kernels &portable_kernels();
+
+// The implementation called `name` ("portable", "avx2", "avx512"), or nullptr when this CPU
+// cannot run it (or it was not compiled in). kernels() honours AGENTCOUNCIL_KERNELS=<name>.
+const Kernels *kernels_named(const char *name);
 
 }  // namespace ac
