@@ -4,8 +4,8 @@
 // batch of activation rows, and looks up embedding rows. Activations are converted once per row
 // into whatever the weight type's dot product wants (8-bit blocks for the quantized types,
 // floats otherwise), then every weight row is dotted with every activation row. Which
-// implementation runs (AVX-512, AVX2/FMA/F16C, portable) is chosen once, at first use, from
-// the CPU features; the portable one is always available for tests.
+// implementation runs (AVX-512 VNNI, AVX-VNNI, AVX2/FMA/F16C, portable) is chosen once, at
+// first use, from the CPU features; the portable one is always available for tests.
 #pragma once
 
 #include <cstddef>
@@ -35,7 +35,7 @@ size_t row_bytes(int32_t type, int64_t n);
 size_t activation_row_bytes(int32_t type, int64_t n);
 
 struct Kernels {
-    const char *name;  // "avx512", "avx2", "portable"
+    const char *name;  // "avx512", "avxvnni", "avx2", "portable"
 
     // Converts one float row x[n] into the activation format for weights of `type`.
     void (*prepare)(int32_t type, const float *x, int64_t n, void *out);
@@ -55,8 +55,8 @@ const Kernels &kernels();
 // Reference implementation in plain C++; the yardstick for the vectorised ones in tests.
 const Kernels &portable_kernels();
 
-// The implementation called `name` ("portable", "avx2", "avx512"), or nullptr when this CPU
-// cannot run it (or it was not compiled in). kernels() honours AGENTCOUNCIL_KERNELS=<name>.
+// The implementation called `name` ("portable", "avx2", "avxvnni", "avx512"), or nullptr when
+// this CPU cannot run it. kernels() honours AGENTCOUNCIL_KERNELS=<name>.
 const Kernels *kernels_named(const char *name);
 
 }  // namespace ac

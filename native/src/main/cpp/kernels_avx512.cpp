@@ -10,8 +10,6 @@
 
 namespace ac {
 
-bool avx512_kernels_compiled() { return true; }
-
 const Kernels &avx512_kernels() { return kX86; }
 
 }  // namespace ac

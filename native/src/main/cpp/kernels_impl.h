@@ -134,7 +134,7 @@ static inline bool is_quantized(int32_t type) { return type == GGML_Q4_0 || type
 // The implementations (each defined in its own translation unit). The vectorised ones may only
 // be called when the CPU has their instructions.
 const Kernels &avx2_kernels();
+const Kernels &avxvnni_kernels();
 const Kernels &avx512_kernels();
-bool avx512_kernels_compiled();
 
 }  // namespace ac

@@ -1,6 +1,8 @@
 // kernels_x86.h - the x86 kernels, compiled once per ISA level by the translation unit that
-// includes it (kernels_avx2.cpp: AVX2+FMA+F16C; kernels_avx512.cpp: the same plus AVX-512 VNNI
-// on 256-bit vectors). Each includer defines AC_X86_VNNI (0 or 1) and AC_X86_NAME first.
+// includes it: kernels_avx2.cpp (AVX2+FMA+F16C), kernels_avx512.cpp (plus AVX-512 VNNI on
+// 256-bit vectors), kernels_avxvnni.cpp (plus AVX-VNNI, the VEX form of the same instruction
+// on CPUs without AVX-512). Each includer first defines AC_X86_NAME and AC_X86_VNNI: 0 (none),
+// 1 (AVX512-VNNI + VL) or 2 (AVX-VNNI).
 //
 // Same numerics as kernels_portable.cpp up to the order of float additions: activations are
 // quantized bit-identically (ggml's AVX2 quantize_row_q8_1), every int32 lane of a block's
@@ -49,7 +51,9 @@ AC_INLINE __m128i loadu128(const void *p) { return _mm_loadu_si128(static_cast<c
 
 // Sum over each group of 4 bytes: unsigned a x signed b, into 8 int32 lanes (exact).
 AC_INLINE __m256i dot_u8s8(__m256i a, __m256i b) {
-#if AC_X86_VNNI
+#if AC_X86_VNNI == 2
+    return _mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), a, b);
+#elif AC_X86_VNNI
     return _mm256_dpbusd_epi32(_mm256_setzero_si256(), a, b);
 #else
     return _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), _mm256_set1_epi16(1));
@@ -58,7 +62,9 @@ AC_INLINE __m256i dot_u8s8(__m256i a, __m256i b) {
 
 // Same for two pairs of operands whose products, pairwise summed, fit int16 (|a| <= 15).
 AC_INLINE __m256i dot2_u4s8(__m256i a0, __m256i b0, __m256i a1, __m256i b1) {
-#if AC_X86_VNNI
+#if AC_X86_VNNI == 2
+    return _mm256_dpbusd_avx_epi32(_mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), a0, b0), a1, b1);
+#elif AC_X86_VNNI
     return _mm256_dpbusd_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), a0, b0), a1, b1);
 #else
     const __m256i s = _mm256_add_epi16(_mm256_maddubs_epi16(a0, b0), _mm256_maddubs_epi16(a1, b1));
@@ -330,6 +336,13 @@ void q4_row(const uint8_t *w, int64_t nb, const ActQ8ConstView *x, float *out) {
                 macc[b] = _mm256_fmadd_ps(mw, load_floats(x[b].s + win.base, win.count), macc[b]);
             }
         }
+        if (cnt == 8) {  // the common case, unrolled with constant lane indices
+            q4_pair<T, NB>(w, ib, x, _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1), sc, acc0);
+            q4_pair<T, NB>(w, ib + 2, x, _mm256_setr_epi32(2, 2, 2, 2, 3, 3, 3, 3), sc, NB == 1 ? acc1 : acc0);
+            q4_pair<T, NB>(w, ib + 4, x, _mm256_setr_epi32(4, 4, 4, 4, 5, 5, 5, 5), sc, acc0);
+            q4_pair<T, NB>(w, ib + 6, x, _mm256_setr_epi32(6, 6, 6, 6, 7, 7, 7, 7), sc, NB == 1 ? acc1 : acc0);
+            continue;
+        }
         __m256i idx = _mm256_add_epi32(pair_pattern, _mm256_set1_epi32(win.off));
         int64_t j = 0;
         if constexpr (NB == 1) {  // two FMA chains
@@ -393,6 +406,13 @@ void q8_row(const uint8_t *w, int64_t nb, const ActQ8ConstView *x, float *out) {
             _mm256_store_ps(sc + 8 * b, _mm256_mul_ps(dw, load_floats(x[b].d + win.base, win.count)));
         }
         const float *s = sc + win.off;
+        if (cnt == 8) {  // the common case, unrolled
+            for (int64_t k = 0; k < 8; k += 2) {
+                q8_block<NB>(w + (ib + k) * BS, ib + k, x, s + k, acc0);
+                q8_block<NB>(w + (ib + k + 1) * BS, ib + k + 1, x, s + k + 1, NB == 1 ? acc1 : acc0);
+            }
+            continue;
+        }
         int64_t j = 0;
         if constexpr (NB == 1) {
             for (; j + 2 <= cnt; j += 2) {

@@ -421,7 +421,7 @@ struct Impl {
 
 std::vector<Impl> implementations() {
     std::vector<Impl> v;
-    for (const char *name : {"portable", "avx2", "avx512"}) {
+    for (const char *name : {"portable", "avx2", "avxvnni", "avx512"}) {
         if (const Kernels *k = kernels_named(name)) {
             v.push_back({name, k});
         }
@@ -468,9 +468,10 @@ void test_type(int32_t type, const std::vector<Impl> &impls, std::mt19937 &rng) 
     std::normal_distribution<float> gauss(0.0f, 1.0f);
     std::uniform_real_distribution<float> unif(-1.0f, 1.0f);
     double worst_ref = 0, worst_impl = 0, worst_conv = 0;
-    for (int64_t n : sizes) {
+    for (size_t case_index = 0; case_index < sizes.size(); ++case_index) {
+        const int64_t n = sizes[case_index];
         const int64_t rows = 1 + static_cast<int64_t>(rng() % 23);
-        const int32_t batch = 1 + static_cast<int32_t>(rng() % 9);
+        const int32_t batch = 1 + static_cast<int32_t>(case_index % 9);  // every batch 1..9 per type
         // Weights: mostly small gaussian values, some rows scaled up, a few exact zeros.
         std::vector<float> wf(static_cast<size_t>(rows * n));
         for (size_t i = 0; i < wf.size(); ++i) {
