@@ -24,7 +24,8 @@ typedef enum ac_status {
     AC_ERR_UNSUPPORTED = 3,     /* architecture or tensor type this engine does not run */
     AC_ERR_BAD_MODEL = 4,       /* a tensor missing, of the wrong shape, or outside the file */
     AC_ERR_CONTEXT_FULL = 5,    /* positions past the context's KV cache */
-    AC_ERR_OUT_OF_MEMORY = 6
+    AC_ERR_OUT_OF_MEMORY = 6,
+    AC_ERR_INTERNAL = 7         /* a bug in the engine; the message says where */
 } ac_status;
 
 /*
@@ -64,8 +65,16 @@ AC_API int ac_cpu_features(ac_cpu_features_t *out);
 
 /* ---- Models and contexts ------------------------------------------------------------------ */
 
-/* Opaque handles. A model is immutable once loaded and may be shared by many contexts and
- * threads; a context (KV cache + scratch) belongs to one conversation and one thread at a time. */
+/*
+ * Opaque handles. A model is immutable once loaded and may be shared by many contexts and
+ * threads; a context (KV cache + scratch + thread pool) belongs to one conversation and one
+ * thread at a time.
+ *
+ * Bad input is reported, never fatal: NULL handles and pointers, out-of-range numbers, token ids
+ * outside the vocabulary and a full context all return a status and set ac_last_error(). What
+ * the C API cannot detect is a handle that is not live: freeing the same handle twice, or using
+ * it after it was freed, is the caller's bug (the Java binding makes both impossible).
+ */
 typedef struct ac_model ac_model;
 typedef struct ac_context ac_context;
 
@@ -100,32 +109,60 @@ typedef struct ac_model_params {
     const char *cache_dir;       /* where repacked weights may be cached; NULL: no cache */
 } ac_model_params;
 
+/*
+ * Maps params->path read-only and checks every tensor the architecture needs against the table
+ * (present, a type the kernels run, the shape the hyper-parameters imply, inside the file). Only
+ * architecture "llama" runs so far (AC_ERR_UNSUPPORTED otherwise). The kernels read the file's
+ * ggml blocks as they are, so nothing is repacked and cache_dir is not used yet. On success
+ * *out is the model; on failure *out is left alone.
+ */
 AC_API int ac_model_load(const ac_model_params *params, ac_model **out);
 
-/* Frees the model; every context of it must be freed first. NULL is ignored. */
+/*
+ * Releases the caller's reference to the model. Contexts still alive keep the weights mapped
+ * until they are freed, so the order of frees cannot crash. NULL is ignored.
+ */
 AC_API void ac_model_free(ac_model *model);
 
-/* A context with room for n_ctx positions, evaluating with n_threads threads (0: all cores). */
+/* 1 when the kernels run tensors of this ggml type (F32, F16, Q4_0, Q4_1, Q8_0, ...), else 0. */
+AC_API int ac_tensor_type_supported(int32_t ggml_type);
+
+/* Name of the kernel implementation chosen for this CPU ("avx2", "portable", ...); never NULL. */
+AC_API const char *ac_kernels_name(void);
+
+/*
+ * A context with room for n_ctx positions (1..1048576), evaluating with n_threads threads
+ * (0: one per CPU this process may run on; at most 256). The KV cache, scratch buffers and the
+ * thread pool's n_threads-1 workers are all set up here; evaluation allocates nothing.
+ */
 AC_API int ac_context_create(ac_model *model, int32_t n_ctx, int32_t n_threads, ac_context **out);
 
+/* Frees the context and joins its threads. NULL is ignored. */
 AC_API void ac_context_free(ac_context *ctx);
 
-/* Positions held in the KV cache (the next token goes at this position). */
+/* Positions held in the KV cache (the next token goes at this position); -1 for NULL. */
 AC_API int32_t ac_context_length(const ac_context *ctx);
 
 /*
- * Evaluates n_tokens tokens at positions length..length+n_tokens-1, appending them to the KV
- * cache. logits receives n_vocab floats for the last token, or n_tokens * n_vocab when
+ * Evaluates n_tokens (>= 1) tokens at positions length..length+n_tokens-1, appending them to the
+ * KV cache. logits receives n_vocab floats for the last token, or n_tokens * n_vocab when
  * all_logits is nonzero (row i for token i). A token id outside the vocabulary is
- * AC_ERR_INVALID_ARGUMENT; more positions than n_ctx is AC_ERR_CONTEXT_FULL; on failure the
- * cache is left as it was.
+ * AC_ERR_INVALID_ARGUMENT; more positions than n_ctx is AC_ERR_CONTEXT_FULL; both are checked
+ * before anything is computed, so on failure the cache is left as it was. Every matmul of a pass
+ * covers the whole batch; batches over 512 tokens run as consecutive passes of at most 512.
  */
 AC_API int ac_eval(ac_context *ctx, const int32_t *tokens, int32_t n_tokens, int32_t all_logits, float *logits);
 
-/* Forgets positions from n_keep on, so a prompt sharing a prefix evaluates only its suffix. */
+/*
+ * Forgets positions from n_keep on (0 <= n_keep <= length), so a prompt sharing a prefix
+ * evaluates only its suffix.
+ */
 AC_API int ac_kv_truncate(ac_context *ctx, int32_t n_keep);
 
-/* Copies the first n positions of src's cache into dst (same model), replacing dst's. */
+/*
+ * Copies the first n positions of src's cache into dst (same model; n <= src's length and
+ * <= dst's n_ctx), replacing dst's: dst's length becomes n.
+ */
 AC_API int ac_kv_copy(const ac_context *src, ac_context *dst, int32_t n);
 
 #ifdef __cplusplus

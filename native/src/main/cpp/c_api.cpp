@@ -1,0 +1,170 @@
+// c_api.cpp - the ac_* functions of agentcouncil.h over the engine's C++ objects.
+//
+// Nothing thrown inside the engine crosses the C boundary: every entry point catches, records a
+// thread-local message for ac_last_error() and returns a status. Arguments are checked here,
+// before any engine code runs, so the engine itself only sees valid input.
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string>
+
+#include "agentcouncil.h"
+#include "engine.h"
+#include "kernels.h"
+
+struct ac_model {
+    ac::Model *impl;  // one of the model's references
+};
+
+struct ac_context {
+    std::unique_ptr<ac::Context> impl;
+};
+
+namespace {
+
+thread_local std::string t_last_error;
+
+int fail(int status, const std::string &message) {
+    t_last_error = message;
+    return status;
+}
+
+int ok() {
+    t_last_error.clear();
+    return AC_OK;
+}
+
+// Runs body, turning any exception into a status and a message.
+template <class Body>
+int guarded(const char *function, Body &&body) noexcept {
+    try {
+        return body();
+    } catch (const ac::Error &e) {
+        return fail(e.status(), std::string(function) + ": " + e.what());
+    } catch (const std::bad_alloc &) {
+        return fail(AC_ERR_OUT_OF_MEMORY, std::string(function) + ": out of memory");
+    } catch (const std::exception &e) {
+        return fail(AC_ERR_INTERNAL, std::string(function) + ": " + e.what());
+    } catch (...) {
+        return fail(AC_ERR_INTERNAL, std::string(function) + ": unknown exception");
+    }
+}
+
+constexpr int32_t kMaxContext = 1 << 20;
+constexpr int32_t kMaxThreads = 256;
+
+}  // namespace
+
+extern "C" {
+
+const char *ac_last_error(void) { return t_last_error.c_str(); }
+
+int ac_tensor_type_supported(int32_t ggml_type) { return ac::is_supported(ggml_type) ? 1 : 0; }
+
+const char *ac_kernels_name(void) {
+    try {
+        return ac::kernels().name;
+    } catch (...) {
+        return "unavailable";
+    }
+}
+
+int ac_model_load(const ac_model_params *params, ac_model **out) {
+    return guarded("ac_model_load", [&] {
+        if (params == nullptr || out == nullptr) return fail(AC_ERR_INVALID_ARGUMENT, "ac_model_load: params or out is NULL");
+        std::unique_ptr<ac::Model> model = ac::load_model(*params);
+        auto *handle = new ac_model{model.get()};
+        model.release();
+        *out = handle;
+        return ok();
+    });
+}
+
+void ac_model_free(ac_model *model) {
+    if (model == nullptr) return;
+    ac::model_release(model->impl);
+    delete model;
+}
+
+int ac_context_create(ac_model *model, int32_t n_ctx, int32_t n_threads, ac_context **out) {
+    return guarded("ac_context_create", [&] {
+        if (model == nullptr || out == nullptr) return fail(AC_ERR_INVALID_ARGUMENT, "ac_context_create: model or out is NULL");
+        if (n_ctx < 1 || n_ctx > kMaxContext) {
+            return fail(AC_ERR_INVALID_ARGUMENT,
+                        "ac_context_create: n_ctx " + std::to_string(n_ctx) + " outside 1.." + std::to_string(kMaxContext));
+        }
+        if (n_threads < 0 || n_threads > kMaxThreads) {
+            return fail(AC_ERR_INVALID_ARGUMENT,
+                        "ac_context_create: n_threads " + std::to_string(n_threads) + " outside 0.." + std::to_string(kMaxThreads));
+        }
+        auto handle = std::make_unique<ac_context>();
+        handle->impl = ac::create_context(model->impl, n_ctx, n_threads);
+        *out = handle.release();
+        return ok();
+    });
+}
+
+void ac_context_free(ac_context *ctx) { delete ctx; }
+
+int32_t ac_context_length(const ac_context *ctx) {
+    if (ctx == nullptr) {
+        fail(AC_ERR_INVALID_ARGUMENT, "ac_context_length: ctx is NULL");
+        return -1;
+    }
+    return ctx->impl->n_past;
+}
+
+int ac_eval(ac_context *ctx, const int32_t *tokens, int32_t n_tokens, int32_t all_logits, float *logits) {
+    return guarded("ac_eval", [&] {
+        if (ctx == nullptr || tokens == nullptr || logits == nullptr) {
+            return fail(AC_ERR_INVALID_ARGUMENT, "ac_eval: ctx, tokens or logits is NULL");
+        }
+        if (n_tokens < 1) return fail(AC_ERR_INVALID_ARGUMENT, "ac_eval: n_tokens " + std::to_string(n_tokens) + " < 1");
+        ac::Context &c = *ctx->impl;
+        const int32_t n_vocab = c.model->hp.n_vocab;
+        for (int32_t i = 0; i < n_tokens; ++i) {
+            if (tokens[i] < 0 || tokens[i] >= n_vocab) {
+                return fail(AC_ERR_INVALID_ARGUMENT, "ac_eval: token id " + std::to_string(tokens[i]) + " at index " + std::to_string(i) +
+                                                         " is outside the vocabulary 0.." + std::to_string(n_vocab - 1));
+            }
+        }
+        if (n_tokens > c.n_ctx - c.n_past) {
+            return fail(AC_ERR_CONTEXT_FULL, "ac_eval: " + std::to_string(c.n_past) + " positions held + " + std::to_string(n_tokens) +
+                                                 " new > n_ctx " + std::to_string(c.n_ctx));
+        }
+        ac::forward(c, tokens, n_tokens, all_logits != 0, logits);
+        return ok();
+    });
+}
+
+int ac_kv_truncate(ac_context *ctx, int32_t n_keep) {
+    if (ctx == nullptr) return fail(AC_ERR_INVALID_ARGUMENT, "ac_kv_truncate: ctx is NULL");
+    ac::Context &c = *ctx->impl;
+    if (n_keep < 0 || n_keep > c.n_past) {
+        return fail(AC_ERR_INVALID_ARGUMENT,
+                    "ac_kv_truncate: n_keep " + std::to_string(n_keep) + " outside 0.." + std::to_string(c.n_past) + " (the length)");
+    }
+    c.n_past = n_keep;
+    return ok();
+}
+
+int ac_kv_copy(const ac_context *src, ac_context *dst, int32_t n) {
+    return guarded("ac_kv_copy", [&] {
+        if (src == nullptr || dst == nullptr) return fail(AC_ERR_INVALID_ARGUMENT, "ac_kv_copy: src or dst is NULL");
+        const ac::Context &s = *src->impl;
+        ac::Context &d = *dst->impl;
+        if (s.model != d.model) return fail(AC_ERR_INVALID_ARGUMENT, "ac_kv_copy: src and dst belong to different models");
+        if (n < 0 || n > s.n_past || n > d.n_ctx) {
+            return fail(AC_ERR_INVALID_ARGUMENT, "ac_kv_copy: n " + std::to_string(n) + " outside 0.." + std::to_string(s.n_past) +
+                                                     " (src length) or above dst n_ctx " + std::to_string(d.n_ctx));
+        }
+        if (&s == &d) {
+            d.n_past = n;
+        } else {
+            ac::copy_kv(s, d, n);
+        }
+        return ok();
+    });
+}
+
+}  // extern "C"
