@@ -13,16 +13,17 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * {@code agentcouncil}: look at the model roster, inspect GGUF files and tokenize text, using
- * only the public AgentCouncil API. Exit status: 0 success, 1 a bad or unreadable model file
- * (or a failed fetch), 2 a usage error such as an unknown model name.
+ * {@code agentcouncil}: look at the model roster, generate text with a local model, measure its
+ * speed, inspect GGUF files and tokenize text, using only the public AgentCouncil API. Exit
+ * status: 0 success, 1 a bad, unreadable or unsupported model file (or a failed fetch), 2 a usage
+ * error such as an unknown model name or an out-of-range option.
  */
 @Command(name = "agentcouncil",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Inspect and tokenize the small local GGUF models AgentCouncil runs in the JVM.",
-        subcommands = {ModelsCommand.class, InspectCommand.class, TokenizeCommand.class, DoctorCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Run, measure, inspect and tokenize the small local GGUF models AgentCouncil runs in the JVM.",
+        subcommands = {ModelsCommand.class, GenerateCommand.class, BenchCommand.class, InspectCommand.class,
+                TokenizeCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec

@@ -1,6 +1,7 @@
 package io.agentcouncil.cli;
 
 import io.agentcouncil.UnsupportedModelException;
+import io.agentcouncil.engine.LocalModel;
 import io.agentcouncil.gguf.GgufFile;
 import io.agentcouncil.gguf.GgufFormatException;
 import io.agentcouncil.models.ModelRoster;
@@ -50,17 +51,47 @@ final class ModelFiles {
         return resolve(nameOrPath);
     }
 
+    /**
+     * The MODEL of a command that runs a model: Agent-0 when {@code nameOrPath} is null, and
+     * Agent-0 is fetched first if absent whether named or implied (the README's first command
+     * names it). Any other model resolves as {@link #resolve} does.
+     */
+    static Path resolveAgent0Fetching(String nameOrPath, PrintWriter progress) throws InterruptedException {
+        if (nameOrPath == null || nameOrPath.equals(InspectCommand.DEFAULT_MODEL)) {
+            return resolveFetching(InspectCommand.DEFAULT_MODEL, progress);
+        }
+        return resolve(nameOrPath);
+    }
+
     static int read(Path path, Work work) {
         try (GgufFile gguf = GgufFile.open(path)) {
             return work.apply(path, gguf);
-        } catch (GgufFormatException e) {
-            throw new CliException(CliException.BAD_FILE, path + ": malformed GGUF file: " + e.getMessage());
-        } catch (UnsupportedModelException e) {
-            throw new CliException(CliException.BAD_FILE, path + ": " + e.getMessage());
-        } catch (IOException e) {
-            // NoSuchFile and AccessDenied carry only the path as their message; the class says what happened.
-            String why = path.toString().equals(e.getMessage()) ? e.getClass().getSimpleName() : e.getMessage();
-            throw new CliException(CliException.BAD_FILE, "cannot read " + path + ": " + why);
+        } catch (GgufFormatException | UnsupportedModelException | IOException e) {
+            throw failure(path, e);
         }
+    }
+
+    /**
+     * Loads the model into the native engine, {@code threads} per session (0: all cores). The
+     * same failures as {@link #read}, plus a well-formed file this engine cannot run.
+     */
+    static LocalModel load(Path path, int threads) {
+        try {
+            return LocalModel.load(path, threads);
+        } catch (GgufFormatException | UnsupportedModelException | IOException e) {
+            throw failure(path, e);
+        }
+    }
+
+    private static CliException failure(Path path, Exception e) {
+        if (e instanceof GgufFormatException) {
+            return new CliException(CliException.BAD_FILE, path + ": malformed GGUF file: " + e.getMessage());
+        }
+        if (e instanceof UnsupportedModelException) {
+            return new CliException(CliException.BAD_FILE, path + ": " + e.getMessage());
+        }
+        // NoSuchFile and AccessDenied carry only the path as their message; the class says what happened.
+        String why = path.toString().equals(e.getMessage()) ? e.getClass().getSimpleName() : e.getMessage();
+        return new CliException(CliException.BAD_FILE, "cannot read " + path + ": " + why);
     }
 }

@@ -8,6 +8,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Runs the CLI in-process, as the launcher would, and finds the real models the tests use. */
@@ -44,5 +47,12 @@ final class Cli {
             fail(why);
         }
         return roster.pathOf(spec);
+    }
+
+    /** The failure was reported as one {@code error:} line mentioning {@code mentions}, without a stack trace. */
+    static void assertOneErrorLine(Result r, String mentions) {
+        assertTrue(r.err().startsWith("error: ") && r.err().contains(mentions), r.err());
+        assertEquals(1, r.err().lines().count(), "one line, no stack trace:\n" + r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
     }
 }

@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The ./agentcouncil launcher as a user runs it: a separate process, from another directory. */
@@ -42,6 +44,50 @@ class LauncherIT {
         }
         String summary = ids.length + (ids.length == 1 ? " token: " : " tokens: ") + Arrays.toString(ids);
         assertTrue(out.endsWith(summary + "\n"), out);
+    }
+
+    /**
+     * The README's main-job command, exactly as written there, run from the repository root: a chat
+     * with Agent-0 whose reply streams to stdout and whose timings go to stderr.
+     */
+    @Test
+    void readmeMainJobChatsWithAgent0() throws Exception {
+        Path root = repositoryRoot();
+        Cli.model(Cli.AGENT0);
+        String command = readmeMainJob(root);
+        assertTrue(command.startsWith("./agentcouncil generate "), command);
+
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(root.toFile());
+        pb.environment().put("AGENTCOUNCIL_NO_BUILD", "1");
+        Path stderr = Files.createTempFile("agentcouncil-main-job", ".txt");
+        try {
+            pb.redirectError(stderr.toFile());
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "main job timed out");
+            String err = Files.readString(stderr);
+            assertEquals(0, p.exitValue(), err);
+            assertFalse(out.isBlank(), "a reply on stdout");
+            assertTrue(out.endsWith("\n"), out);
+            assertEquals(1, err.lines().count(), err);
+            assertTrue(err.startsWith("[") && err.contains(" tokens, stop ") && err.contains("decode"), err);
+        } finally {
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    /** The first line of the code block after "Run the main job" in README.md. */
+    private static String readmeMainJob(Path root) throws IOException {
+        List<String> lines = Files.readAllLines(root.resolve("README.md"));
+        int i = 0;
+        while (i < lines.size() && !lines.get(i).startsWith("Run the main job")) {
+            i++;
+        }
+        while (i < lines.size() && !lines.get(i).startsWith("```")) {
+            i++;
+        }
+        assertTrue(i + 1 < lines.size(), "README.md has no main-job command block");
+        return lines.get(i + 1).strip();
     }
 
     /** The folder holding the launcher; Maven runs tests from examples/cli. */

@@ -20,9 +20,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
+import static io.agentcouncil.cli.Cli.assertOneErrorLine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI in-process against the real SmolLM2 file from the roster cache. */
@@ -256,13 +256,8 @@ class MainTest {
     void bareCommandPrintsUsage() {
         Cli.Result r = Cli.run();
         assertEquals(2, r.exit());
-        assertTrue(r.err().contains("inspect") && r.err().contains("tokenize") && r.err().contains("models"), r.err());
-    }
-
-    private static void assertOneErrorLine(Cli.Result r, String mentions) {
-        assertTrue(r.err().startsWith("error: ") && r.err().contains(mentions), r.err());
-        assertEquals(1, r.err().lines().count(), "one line, no stack trace:\n" + r.err());
-        assertFalse(r.err().contains("Exception"), r.err());
+        assertTrue(r.err().contains("inspect") && r.err().contains("tokenize") && r.err().contains("models")
+                && r.err().contains("generate") && r.err().contains("bench"), r.err());
     }
 
     private static long sumOfTensorElements(Path model) throws IOException {
