@@ -18,6 +18,10 @@ java-api/src/test/resources/reference/logits-<roster-name>.json with
   * variation: how far llama.cpp moves from its own numbers when only the
     evaluation schedule or the attention kernel changes (a tolerance hint).
 
+llama.cpp must run its AVX2 CPU kernels (make-venv builds it so; the header's
+settings.system_info says what ran): the engine rounds as those do, and on an
+AVX-512 build llama.cpp's own numbers move by up to the variation figures.
+
 Chat prompts are rendered with the GGUF's own chat template through
 chat_reference.hf_environment() (transformers' apply_chat_template rules);
 raw prompts are plain completion text.  Every text is tokenized by llama.cpp

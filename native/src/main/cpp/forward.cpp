@@ -47,11 +47,6 @@ void add_inplace(float *x, const float *y, int64_t n) {
     for (int64_t i = 0; i < n; ++i) x[i] += y[i];
 }
 
-// out = silu(gate) * up, silu(g) = g / (1 + e^-g)
-void swiglu(const float *gate, const float *up, int64_t n, float *out) {
-    for (int64_t i = 0; i < n; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
-}
-
 // cos, sin of pos * base^(-2i/n_rot) for each pair i, computed as ggml's rope cache does
 // (theta multiplied up in float), so the angles match llama.cpp bit for bit.
 void rope_angles(int32_t pos, int32_t n_rot, float base, float *cos_sin) {
@@ -66,31 +61,14 @@ void rope_angles(int32_t pos, int32_t n_rot, float base, float *cos_sin) {
 
 // llama.cpp's "normal" rope: rotates adjacent pairs; dimensions past n_rot stay as they are.
 // (GGUF converters permute the llama Q/K weights so that adjacent pairs are the right ones.)
+// The fmas are where GCC contracts ggml's x0*c - x1*s and x0*s + x1*c at -O3 -march=native.
 void rope(float *x, const float *cos_sin, int32_t n_rot) {
     for (int32_t i = 0; i < n_rot; i += 2) {
         const float c = cos_sin[i], s = cos_sin[i + 1];
         const float x0 = x[i], x1 = x[i + 1];
-        x[i] = x0 * c - x1 * s;
-        x[i + 1] = x0 * s + x1 * c;
+        x[i] = __builtin_fmaf(x0, c, -(x1 * s));
+        x[i + 1] = __builtin_fmaf(x0, s, x1 * c);
     }
-}
-
-// p = softmax(scores * scale) over the first n_valid entries; entries up to n_pad are zeroed.
-// As ggml's soft_max: max, exp in float, sum in double, one multiply by the inverse sum.
-void softmax_causal(float *scores, int64_t n_valid, int64_t n_pad, float scale) {
-    float max = -std::numeric_limits<float>::infinity();
-    for (int64_t j = 0; j < n_valid; ++j) {
-        scores[j] *= scale;
-        max = std::max(max, scores[j]);
-    }
-    double sum = 0.0;
-    for (int64_t j = 0; j < n_valid; ++j) {
-        scores[j] = std::exp(scores[j] - max);
-        sum += static_cast<double>(scores[j]);
-    }
-    const float inv = static_cast<float>(1.0 / sum);
-    for (int64_t j = 0; j < n_valid; ++j) scores[j] *= inv;
-    for (int64_t j = n_valid; j < n_pad; ++j) scores[j] = 0.0f;
 }
 
 // ---- batched matmuls -------------------------------------------------------------------------
@@ -138,7 +116,8 @@ void matmuls(Context &ctx, int32_t first, int32_t end, int64_t n, MakeRow &&make
             int64_t r0, r1;
             split_range(w.rows, ith, nth, 16, &r0, &r1);
             if (r0 < r1) {
-                K.matmul(w.type, w.data, w.row_stride, n, ctx.act[slot_of[i]].bytes(), act_stride, batch, mm[i].y, mm[i].ldy, r0, r1);
+                K.matmul(w.type, w.data, w.row_stride, n, ctx.act[slot_of[i]].bytes(), act_stride, batch, mm[i].y, mm[i].ldy, r0, r1,
+                         batch == 1);
             }
         }
     });
@@ -164,6 +143,9 @@ void attention(Context &ctx, int il, int32_t n_tokens) {
     std::atomic<int32_t> next_task{0};
 
     const size_t q_row = activation_row_bytes(GGML_F16, hd);
+    // ggml multiplies all of a head's queries at once: a matrix product, or for a single token a
+    // matrix-vector product, which sums in another order.
+    const bool gemv = n_tokens == 1;
 
     ctx.pool->run([&](int ith, int nth) {
         // 1. rope, and the new keys and values into the cache (split by token)
@@ -203,15 +185,15 @@ void attention(Context &ctx, int il, int32_t n_tokens) {
             }
             // scores[i][j] = k_j . q_i
             K.matmul(GGML_F16, k_cache + ctx.k_offset(il, g), static_cast<size_t>(hd) * 2, hd, q_act, q_row, count, scores, n_pad, 0,
-                     n_kv);
+                     n_kv, gemv);
             for (int32_t i = 0; i < count; ++i) {
                 float *s = scores + static_cast<int64_t>(i) * n_pad;
-                softmax_causal(s, p0 + first + i + 1, n_pad, scale);
+                K.softmax(s, p0 + first + i + 1, n_pad, scale);
                 K.prepare(GGML_F16, s, n_pad, p_act + static_cast<size_t>(i) * p_row);
             }
             // out[i][d] = sum_j p_i[j] v_j[d]: rows of Vt are head dimensions
             K.matmul(GGML_F16, v_cache + ctx.v_offset(il, g), kv_stride * 2, n_pad, p_act, p_row, count,
-                     out + static_cast<int64_t>(first) * E + h * hd, E, 0, hd);
+                     out + static_cast<int64_t>(first) * E + h * hd, E, 0, hd, gemv);
         }
     });
 }
@@ -264,7 +246,7 @@ void forward_batch(Context &ctx, const int32_t *tokens, int32_t n_tokens, bool a
         matmuls(
             ctx, 0, n_tokens, FF,
             [&](int32_t t, float *tmp) {
-                swiglu(gate + t * FF, up + t * FF, FF, tmp);
+                K.swiglu(gate + t * FF, up + t * FF, FF, tmp);
                 return tmp;
             },
             {{&L.ffn_down, proj, E}});

@@ -3,7 +3,9 @@
 // The forward pass only ever multiplies a weight matrix (one of the ggml types in the file) by a
 // batch of activation rows, and looks up embedding rows. Activations are converted once per row
 // into whatever the weight type's dot product wants (8-bit blocks for the quantized types,
-// floats otherwise), then every weight row is dotted with every activation row. Which
+// floats otherwise), then every weight row is dotted with every activation row. Every
+// implementation rounds exactly as ggml's AVX2 kernels do (kernels_impl.h, "ggml's order"), so
+// they agree with each other and with llama.cpp bit for bit. Which
 // implementation runs (AVX-512 VNNI, AVX-VNNI, AVX2/FMA/F16C, portable) is chosen once, at
 // first use, from the CPU features; the portable one is always available for tests.
 #pragma once
@@ -41,12 +43,21 @@ struct Kernels {
     void (*prepare)(int32_t type, const float *x, int64_t n, void *out);
 
     // Y[b * ldy + r] = dot(row r of W, activation row b) for r in [r0, r1), b in [0, batch).
-    // W rows are w_stride bytes apart; activation rows x_stride bytes apart.
+    // W rows are w_stride bytes apart; activation rows x_stride bytes apart. gemv says that ggml
+    // would see this product as matrix times one vector (its n == 1), where its float types sum
+    // in another order than for a matrix product (kernels_impl.h); quantized types ignore it.
     void (*matmul)(int32_t type, const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride,
-                   int32_t batch, float *y, int64_t ldy, int64_t r0, int64_t r1);
+                   int32_t batch, float *y, int64_t ldy, int64_t r0, int64_t r1, bool gemv);
 
     // Dequantizes row `row` of W (n elements) into out[n]: embedding lookup.
     void (*get_row)(int32_t type, const void *w, int64_t n, int64_t row, float *out);
+
+    // Attention probabilities in place: p = softmax(s * scale) over s[0..n_valid), and
+    // s[n_valid..n_pad) = 0 (the causal mask). n_pad is a multiple of 8.
+    void (*softmax)(float *s, int64_t n_valid, int64_t n_pad, float scale);
+
+    // out = silu(gate) * up, elementwise.
+    void (*swiglu)(const float *gate, const float *up, int64_t n, float *out);
 };
 
 // The best implementation for this CPU.

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "kernels.h"
 
@@ -35,24 +36,16 @@ static_assert(sizeof(BlockQ8_0) == 34, "ggml block_q8_0");
 
 // A prepared activation row for the quantized weight types (Q4_0, Q4_1, Q8_0): ggml's
 // quantize_row_q8_1 (the AVX2 one: d = amax/127, id = 127/amax, round half to even), stored
-// planar so that the vector kernels load 8 blocks' scales at once (nb = n / 32):
+// planar so that the kernels find every block's numbers without unpacking (nb = n / 32):
 //
-//   int8_t  qs[n]        the quantized values; order below
+//   int8_t  qs[n]        the quantized values, in natural order (block ib at qs + 32 ib)
 //   float   d[nb]        block scale amax/127 rounded to fp16, as a float
 //   float   s[nb]        ggml's q8_1 "s": fp16(d_unrounded * sum(q of the block)), as a float
 //   int32_t isum[nb]     sum(q of the block)
-//   int32_t corr[8 * chunks]   only for Q4_0 and Q8_0, see below
-//
-// Order of qs. Q8_0: natural (block ib at qs + 32 ib). Q4_0 and Q4_1: blocks in pairs, so that
-// one 256-bit load of two weight blocks' 16 nibble bytes, masked (low nibbles) or shifted
-// (high nibbles), lines up with 32 activation bytes: the pair (2p, 2p+1) takes 64 bytes at
-// qs + 64 p as [x_2p[0..15], x_2p+1[0..15], x_2p[16..31], x_2p+1[16..31]]; an odd last block
-// stays in natural order. Either way block ib starts at qs + 32 ib.
-//
-// A chunk is what one 256-bit integer dot covers: a pair (or the odd last block) for Q4_0, a
-// block for Q8_0. corr[8 c + k] = F * sum of the q at bytes 4k..4k+3 of each 32-byte half of
-// chunk c, F = 8 for Q4_0 (so that sum(nibble * q) - corr = sum((nibble - 8) * q) per int32
-// lane) and 128 for Q8_0 (sum((w + 128) * q) - corr = sum(w * q): unsigned x signed VNNI).
+//   int32_t corr[8 * nb] only for Q4_0 and Q8_0: corr[8 ib + k] = F * (sum of the q of
+//                        elements 4k..4k+3 of block ib), F = 8 for Q4_0 (so that
+//                        sum(nibble * q) - corr = sum((nibble - 8) * q) per int32 lane) and 128
+//                        for Q8_0 (sum((w + 128) * q) - corr = sum(w * q): unsigned x signed VNNI)
 //
 // With a 4-byte aligned row start every float/int field is aligned (n is a multiple of 32).
 struct ActQ8View {
@@ -71,26 +64,13 @@ struct ActQ8ConstView {
     const int32_t *corr;
 };
 
-static inline bool act_q8_paired(int32_t type) { return type == GGML_Q4_0 || type == GGML_Q4_1; }
-
-static inline int64_t act_q8_chunks(int32_t type, int64_t nb) {
-    return type == GGML_Q4_0 ? (nb + 1) / 2 : type == GGML_Q8_0 ? nb : 0;
-}
+static inline bool act_q8_has_corr(int32_t type) { return type == GGML_Q4_0 || type == GGML_Q8_0; }
 
 static inline int32_t act_q8_corr_factor(int32_t type) { return type == GGML_Q4_0 ? 8 : 128; }
 
-// Byte offset in qs of element i of the row.
-static inline int64_t act_q8_offset(int32_t type, int64_t nb, int64_t i) {
-    const int64_t ib = i / kQK, e = i % kQK;
-    if (!act_q8_paired(type) || (ib % 2 == 0 && ib + 1 == nb)) {
-        return i;
-    }
-    return (ib / 2) * 64 + (e >= 16 ? 32 : 0) + (ib % 2) * 16 + e % 16;
-}
-
 static inline size_t act_q8_bytes(int32_t type, int64_t n) {
     const int64_t nb = n / kQK;
-    return static_cast<size_t>(n + 12 * nb + 32 * act_q8_chunks(type, nb));
+    return static_cast<size_t>(n + 12 * nb + (act_q8_has_corr(type) ? 32 * nb : 0));
 }
 
 static inline ActQ8View act_q8_view(int32_t type, void *row, int64_t n) {
@@ -98,7 +78,7 @@ static inline ActQ8View act_q8_view(int32_t type, void *row, int64_t n) {
     auto *base = static_cast<unsigned char *>(row);
     return ActQ8View{reinterpret_cast<int8_t *>(base), reinterpret_cast<float *>(base + n),
                      reinterpret_cast<float *>(base + n + 4 * nb), reinterpret_cast<int32_t *>(base + n + 8 * nb),
-                     act_q8_chunks(type, nb) ? reinterpret_cast<int32_t *>(base + n + 12 * nb) : nullptr};
+                     act_q8_has_corr(type) ? reinterpret_cast<int32_t *>(base + n + 12 * nb) : nullptr};
 }
 
 static inline ActQ8ConstView act_q8_view(int32_t type, const void *row, int64_t n) {
@@ -107,26 +87,97 @@ static inline ActQ8ConstView act_q8_view(int32_t type, const void *row, int64_t 
     return ActQ8ConstView{reinterpret_cast<const int8_t *>(base), reinterpret_cast<const float *>(base + n),
                           reinterpret_cast<const float *>(base + n + 4 * nb),
                           reinterpret_cast<const int32_t *>(base + n + 8 * nb),
-                          act_q8_chunks(type, nb) ? reinterpret_cast<const int32_t *>(base + n + 12 * nb) : nullptr};
+                          act_q8_has_corr(type) ? reinterpret_cast<const int32_t *>(base + n + 12 * nb) : nullptr};
 }
 
-// Fills corr from qs (already in its final order).
+// Fills corr from qs.
 static inline void act_q8_fill_corr(int32_t type, const ActQ8View &a, int64_t nb) {
-    const int64_t chunks = act_q8_chunks(type, nb);
     const int32_t f = act_q8_corr_factor(type);
-    for (int64_t c = 0; c < chunks; ++c) {
-        const int64_t start = type == GGML_Q4_0 ? 64 * c : 32 * c;
-        const int halves = type == GGML_Q4_0 && 2 * c + 1 < nb ? 2 : 1;
+    for (int64_t ib = 0; ib < nb; ++ib) {
         for (int k = 0; k < 8; ++k) {
             int32_t sum = 0;
-            for (int h = 0; h < halves; ++h) {
-                for (int t = 0; t < 4; ++t) {
-                    sum += a.qs[start + 32 * h + 4 * k + t];
-                }
+            for (int t = 0; t < 4; ++t) {
+                sum += a.qs[ib * kQK + 4 * k + t];
             }
-            a.corr[8 * c + k] = f * sum;
+            a.corr[8 * ib + k] = f * sum;
         }
     }
+}
+
+// ---- ggml's order of float operations ------------------------------------------------------
+//
+// Every implementation computes each output with the same float operations, in the same order,
+// as ggml's AVX2 CPU kernels do, so that all of them (and llama.cpp on the same file) agree
+// bit for bit; integer parts are exact whatever the instructions. The rules:
+//
+//   quantized dot: 8 float lanes, lane k covering elements 4k..4k+3 of every 32-block;
+//                  lane_k = fma(d_w * d_x, float(integer dot of those 4 elements), lane_k),
+//                  block after block; result hsum8(lanes), plus for Q4_1 the scalar chain
+//                  summs = fma(m_w, s_x, summs) block after block (ggml's C, contracted).
+//   float dot:     8 lanes, lane k covering elements i with i % 8 == k: lane_k = fma(w_i,
+//                  x_i, lane_k) in order; result hsum8(lanes) (llamafile's tinyBLAS, which
+//                  ggml uses for matrix products of two or more columns).
+//   float gemv:    ggml_vec_dot_f16/f32, for a product with one column: 4 x 8 lanes, element i
+//                  (below the last multiple of 32) in accumulator (i / 8) % 4, lane i % 8;
+//                  then a = (acc0 + acc2) + (acc1 + acc3) lanewise, t_k = a_k + a_k+4, result
+//                  (t0 + t1) + (t2 + t3); the tail adds products in double (F32: a float fma
+//                  chain). BF16 follows the same rule, which is not ggml's own BF16 order.
+//   hsum8(a):      ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)).
+//   softmax:       e_i = expf_ggml(x_i - max), summed per 8 (hsum8) into a double, then
+//                  e_i * float(1 / sum) (ggml_vec_soft_max_f32).
+//   swiglu:        silu(g) * u with silu(g) = g / (1 + expf_ggml(0 - g)).
+static inline float hsum8(const float a[8]) { return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7])); }
+
+// The reduction of ggml_vec_dot_f16's four accumulators of 8 lanes.
+static inline float gemv_reduce(const float acc[4][8]) {
+    float a[8], t[4];
+    for (int k = 0; k < 8; ++k) a[k] = (acc[0][k] + acc[2][k]) + (acc[1][k] + acc[3][k]);
+    for (int k = 0; k < 4; ++k) t[k] = a[k] + a[k + 4];
+    return (t[0] + t[1]) + (t[2] + t[3]);
+}
+
+// Whether Q4_1's m * s terms are accumulated with an fma (ggml's `summs += m * s`, contracted by
+// the compiler when FMA is available) or a rounded product.
+constexpr bool kQ4_1FusedSumms = true;
+
+static inline uint32_t float_bits(float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static inline float bits_float(uint32_t u) {
+    float f;
+    std::memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+// e^x as ggml_v_expf computes it (the Arm optimized-routines single-precision algorithm:
+// x = n ln2 + b, 2^n by exponent arithmetic, a degree-5 polynomial for e^b; at most 1.5 ulp
+// from e^x; 0 below about -104, infinity above about 88.4). Lanes are independent, so this
+// scalar form equals every vector lane of the vectorised one. Builtins rather than std::
+// functions: this header is compiled for several ISAs, and an inline std:: function would be one
+// COMDAT that the linker may take from the AVX2 translation unit.
+static inline float expf_ggml(float x) {
+    const float r = 0x1.8p23f;
+    const float z = __builtin_fmaf(x, 0x1.715476p+0f, r);
+    const float n = z - r;
+    const float b = __builtin_fmaf(-n, 0x1.7f7d1cp-20f, __builtin_fmaf(-n, 0x1.62e4p-1f, x));
+    const uint32_t e = float_bits(z) << 23;
+    const float k = bits_float(e + float_bits(1.0f));
+    const float u = b * b;
+    const float j = __builtin_fmaf(__builtin_fmaf(__builtin_fmaf(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, __builtin_fmaf(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)), u,
+                             0x1.ffffecp-1f * b);
+    if (!(__builtin_fabsf(n) > 126.0f)) {
+        return __builtin_fmaf(j, k, k);
+    }
+    const uint32_t g = n <= 0.0f ? 0x82000000u : 0u;
+    const float s1 = bits_float(g + 0x7f000000u);
+    if (__builtin_fabsf(n) > 192.0f) {
+        return s1 * s1;
+    }
+    const float s2 = bits_float(e - g);
+    return __builtin_fmaf(s2, j, s2) * s1;
 }
 
 static inline bool is_quantized(int32_t type) { return type == GGML_Q4_0 || type == GGML_Q4_1 || type == GGML_Q8_0; }

@@ -31,7 +31,6 @@ namespace {
 
 #define AC_INLINE inline __attribute__((always_inline))
 
-AC_INLINE int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 AC_INLINE float hsum(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -40,10 +39,11 @@ AC_INLINE float hsum(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-AC_INLINE uint32_t load_u32(const uint8_t *p) {
-    uint32_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
+AC_INLINE float hsum_max(__m256 v) {
+    __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_max_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
 }
 
 AC_INLINE __m256i loadu256(const void *p) { return _mm256_loadu_si256(static_cast<const __m256i *>(p)); }
@@ -78,7 +78,6 @@ AC_INLINE __m256i dot2_u4s8(__m256i a0, __m256i b0, __m256i a1, __m256i b1) {
 void prepare_q8(int32_t type, const float *x, int64_t n, void *out) {
     const ActQ8View a = act_q8_view(type, out, n);
     const int64_t nb = n / kQK;
-    const bool paired = act_q8_paired(type);
     const __m256 sign = _mm256_set1_ps(-0.0f);
     const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     for (int64_t ib = 0; ib < nb; ++ib) {
@@ -114,31 +113,19 @@ void prepare_q8(int32_t type, const float *x, int64_t n, void *out) {
         // int32 -> int16 -> int8 with saturation; packs interleaves 128-bit lanes, perm undoes it.
         const __m256i q = _mm256_permutevar8x32_epi32(
             _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3)), perm);
-        if (paired && !(ib % 2 == 0 && ib + 1 == nb)) {
-            int8_t *dst = a.qs + (ib / 2) * 64 + (ib % 2) * 16;
-            _mm_storeu_si128(reinterpret_cast<__m128i *>(dst), _mm256_castsi256_si128(q));
-            _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + 32), _mm256_extracti128_si256(q, 1));
-        } else {
-            _mm256_storeu_si256(reinterpret_cast<__m256i *>(a.qs + ib * kQK), q);
-        }
+        _mm256_storeu_si256(reinterpret_cast<__m256i *>(a.qs + ib * kQK), q);
         a.d[ib] = _cvtsh_ss(_cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT));
         a.s[ib] = _cvtsh_ss(_cvtss_sh(d * static_cast<float>(sum), _MM_FROUND_TO_NEAREST_INT));
         a.isum[ib] = sum;
     }
     if (a.corr != nullptr) {
         // Lane sums of 4 bytes (maddubs with unsigned ones, then madd), times the factor.
-        const int64_t chunks = act_q8_chunks(type, nb);
         const __m256i ones8 = _mm256_set1_epi8(1);
         const __m256i ones16 = _mm256_set1_epi16(1);
         const __m128i shift = _mm_cvtsi32_si128(type == GGML_Q4_0 ? 3 : 7);
-        for (int64_t c = 0; c < chunks; ++c) {
-            const int8_t *q = a.qs + (type == GGML_Q4_0 ? 64 * c : 32 * c);
-            __m256i lanes = _mm256_maddubs_epi16(ones8, loadu256(q));
-            if (type == GGML_Q4_0 && 2 * c + 1 < nb) {
-                lanes = _mm256_add_epi16(lanes, _mm256_maddubs_epi16(ones8, loadu256(q + 32)));
-            }
-            lanes = _mm256_sll_epi32(_mm256_madd_epi16(lanes, ones16), shift);
-            _mm256_storeu_si256(reinterpret_cast<__m256i *>(a.corr + 8 * c), lanes);
+        for (int64_t ib = 0; ib < nb; ++ib) {
+            const __m256i lanes = _mm256_madd_epi16(_mm256_maddubs_epi16(ones8, loadu256(a.qs + ib * kQK)), ones16);
+            _mm256_storeu_si256(reinterpret_cast<__m256i *>(a.corr + 8 * ib), _mm256_sll_epi32(lanes, shift));
         }
     }
 }
@@ -201,6 +188,9 @@ void prepare(int32_t type, const float *x, int64_t n, void *out) {
 }
 
 // ---- quantized matmul -----------------------------------------------------------------------
+//
+// Each output is one FMA chain over the row's blocks (ggml's order, kernels_impl.h), so the
+// chains of several outputs are interleaved instead: NR weight rows times NB activation rows.
 
 template <int T>
 struct QType;
@@ -217,224 +207,99 @@ struct QType<GGML_Q8_0> {
     static constexpr int64_t kBytes = 34;
 };
 
-// The first 4 bytes (d, and m or the first qs bytes) of `count` <= 8 consecutive blocks, as
-// floats: d[j] and m[j] of block j. Missing blocks read as zero.
-template <int64_t BS>
-AC_INLINE void load_heads(const uint8_t *p, int64_t count, __m256 &d, __m256 &m) {
-    __m128i lo, hi;
-    if (count == 8) {
-        lo = _mm_cvtsi32_si128(static_cast<int>(load_u32(p)));
-        lo = _mm_insert_epi32(lo, static_cast<int>(load_u32(p + BS)), 1);
-        lo = _mm_insert_epi32(lo, static_cast<int>(load_u32(p + 2 * BS)), 2);
-        lo = _mm_insert_epi32(lo, static_cast<int>(load_u32(p + 3 * BS)), 3);
-        hi = _mm_cvtsi32_si128(static_cast<int>(load_u32(p + 4 * BS)));
-        hi = _mm_insert_epi32(hi, static_cast<int>(load_u32(p + 5 * BS)), 1);
-        hi = _mm_insert_epi32(hi, static_cast<int>(load_u32(p + 6 * BS)), 2);
-        hi = _mm_insert_epi32(hi, static_cast<int>(load_u32(p + 7 * BS)), 3);
-    } else {
-        alignas(16) uint32_t tmp[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        for (int64_t j = 0; j < count; ++j) {
-            tmp[j] = load_u32(p + j * BS);
-        }
-        lo = _mm_load_si128(reinterpret_cast<const __m128i *>(tmp));
-        hi = _mm_load_si128(reinterpret_cast<const __m128i *>(tmp + 4));
-    }
-    const __m256 a = _mm256_cvtph_ps(lo);  // d0 m0 d1 m1 | d2 m2 d3 m3
-    const __m256 b = _mm256_cvtph_ps(hi);  // d4 m4 d5 m5 | d6 m6 d7 m7
-    d = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
-    m = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
+AC_INLINE float half_at(const uint8_t *p) {
+    uint16_t h;
+    std::memcpy(&h, p, 2);
+    return _cvtsh_ss(h);
 }
 
-AC_INLINE __m256 load_floats(const float *p, int64_t count) {
-    if (count == 8) {
-        return _mm256_loadu_ps(p);
-    }
-    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    return _mm256_maskload_ps(p, mask);
-}
-
-// A window of 8 blocks' scales: blocks [ib, ib + cnt) are lanes [off, off + cnt). When fewer
-// than 8 blocks remain the window slides back to end at the last block (off > 0), so that the
-// loads stay full width; only for rows of fewer than 8 blocks is it partial (zero lanes).
-struct Window {
-    int64_t base;   // first block of the window
-    int64_t count;  // blocks loaded (8, or nb < 8)
-    int off;        // lane of block ib
-};
-
-AC_INLINE Window window(int64_t ib, int64_t cnt, int64_t nb) {
-    if (cnt == 8) {
-        return Window{ib, 8, 0};
-    }
-    if (nb >= 8) {
-        return Window{nb - 8, 8, static_cast<int>(8 - cnt)};
-    }
-    return Window{ib, cnt, 0};
-}
-
-// Q4_0 / Q4_1 rows: blocks two at a time against the paired activation layout.
-template <int T, int NB>
-AC_INLINE void q4_pair(const uint8_t *w, int64_t blk, const ActQ8ConstView *x, __m256i idx, const __m256 *sc,
-                       __m256 *acc) {
-    constexpr int64_t BS = QType<T>::kBytes;
-    const uint8_t *q0 = w + blk * BS + (BS - 16);
-    const __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(loadu128(q0)), loadu128(q0 + BS), 1);
-    const __m256i mask = _mm256_set1_epi8(0x0F);
-    const __m256i lo = _mm256_and_si256(v, mask);
-    const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), mask);
-    for (int b = 0; b < NB; ++b) {
-        const int8_t *xq = x[b].qs + blk * kQK;
-        __m256i p = dot2_u4s8(lo, loadu256(xq), hi, loadu256(xq + 32));
-        if constexpr (T == GGML_Q4_0) {
-            p = _mm256_sub_epi32(p, loadu256(x[b].corr + (blk / 2) * 8));
-        }
-        acc[b] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_permutevar8x32_ps(sc[b], idx), acc[b]);
-    }
-}
-
-template <int T, int NB>
-AC_INLINE void q4_single(const uint8_t *w, int64_t blk, const ActQ8ConstView *x, int lane, const __m256 *sc,
-                         __m256 *acc) {
-    constexpr int64_t BS = QType<T>::kBytes;
-    const __m256i v = _mm256_broadcastsi128_si256(loadu128(w + blk * BS + (BS - 16)));
-    const __m256i wv = _mm256_and_si256(_mm256_srlv_epi64(v, _mm256_setr_epi64x(0, 0, 4, 4)), _mm256_set1_epi8(0x0F));
-    const __m256i idx = _mm256_set1_epi32(lane);
-    for (int b = 0; b < NB; ++b) {
-        __m256i p = dot_u8s8(wv, loadu256(x[b].qs + blk * kQK));
-        if constexpr (T == GGML_Q4_0) {
-            p = _mm256_sub_epi32(p, loadu256(x[b].corr + (blk / 2) * 8));
-        }
-        acc[b] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_permutevar8x32_ps(sc[b], idx), acc[b]);
-    }
-}
-
-// out[b] = dot(weight row w, activation row x[b]) for b < NB.
-template <int T, int NB>
-void q4_row(const uint8_t *w, int64_t nb, const ActQ8ConstView *x, float *out) {
-    constexpr int64_t BS = QType<T>::kBytes;
-    constexpr bool kMin = T == GGML_Q4_1;
-    __m256 acc0[NB], acc1[NB], macc[NB], sc[NB];
-    for (int b = 0; b < NB; ++b) {
-        acc0[b] = _mm256_setzero_ps();
-        acc1[b] = _mm256_setzero_ps();
-        macc[b] = _mm256_setzero_ps();
-    }
-    const __m256i pair_pattern = _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1);
-    const __m256i two = _mm256_set1_epi32(2);
-    for (int64_t ib = 0; ib < nb; ib += 8) {
-        const int64_t cnt = min64(8, nb - ib);
-        const Window win = window(ib, cnt, nb);
-        __m256 dw, mw;
-        load_heads<BS>(w + win.base * BS, win.count, dw, mw);
-        if (kMin && win.off != 0) {  // lanes before off were counted by the previous window
-            const __m256i keep = _mm256_cmpgt_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(win.off - 1));
-            mw = _mm256_and_ps(mw, _mm256_castsi256_ps(keep));
-        }
-        for (int b = 0; b < NB; ++b) {
-            sc[b] = _mm256_mul_ps(dw, load_floats(x[b].d + win.base, win.count));
-            if constexpr (kMin) {
-                macc[b] = _mm256_fmadd_ps(mw, load_floats(x[b].s + win.base, win.count), macc[b]);
-            }
-        }
-        if (cnt == 8) {  // the common case, unrolled with constant lane indices
-            q4_pair<T, NB>(w, ib, x, _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1), sc, acc0);
-            q4_pair<T, NB>(w, ib + 2, x, _mm256_setr_epi32(2, 2, 2, 2, 3, 3, 3, 3), sc, NB == 1 ? acc1 : acc0);
-            q4_pair<T, NB>(w, ib + 4, x, _mm256_setr_epi32(4, 4, 4, 4, 5, 5, 5, 5), sc, acc0);
-            q4_pair<T, NB>(w, ib + 6, x, _mm256_setr_epi32(6, 6, 6, 6, 7, 7, 7, 7), sc, NB == 1 ? acc1 : acc0);
-            continue;
-        }
-        __m256i idx = _mm256_add_epi32(pair_pattern, _mm256_set1_epi32(win.off));
-        int64_t j = 0;
-        if constexpr (NB == 1) {  // two FMA chains
-            for (; j + 4 <= cnt; j += 4) {
-                q4_pair<T, NB>(w, ib + j, x, idx, sc, acc0);
-                idx = _mm256_add_epi32(idx, two);
-                q4_pair<T, NB>(w, ib + j + 2, x, idx, sc, acc1);
-                idx = _mm256_add_epi32(idx, two);
-            }
-        }
-        for (; j + 2 <= cnt; j += 2) {
-            q4_pair<T, NB>(w, ib + j, x, idx, sc, acc0);
-            idx = _mm256_add_epi32(idx, two);
-        }
-        if (j < cnt) {
-            q4_single<T, NB>(w, ib + j, x, win.off + static_cast<int>(j), sc, acc0);
-        }
-    }
-    for (int b = 0; b < NB; ++b) {
-        const float main = hsum(_mm256_add_ps(acc0[b], acc1[b]));
-        out[b] = kMin ? main + hsum(macc[b]) : main;
-    }
-}
-
-// Q8_0 rows: one block at a time, activations in natural order.
-template <int NB>
-AC_INLINE void q8_block(const uint8_t *wblk, int64_t blk, const ActQ8ConstView *x, const float *sc, __m256 *acc) {
-    const __m256i wv = loadu256(wblk + 2);
-#if AC_X86_VNNI
-    // (w + 128) unsigned x q signed, minus 128 * sum(q) per lane: exact.
-    const __m256i u = _mm256_xor_si256(wv, _mm256_set1_epi8(static_cast<char>(0x80)));
-    for (int b = 0; b < NB; ++b) {
-        const __m256i p = _mm256_sub_epi32(dot_u8s8(u, loadu256(x[b].qs + blk * kQK)), loadu256(x[b].corr + blk * 8));
-        acc[b] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_broadcast_ss(sc + 8 * b), acc[b]);
-    }
-#else
-    // ggml's sign trick: |w| unsigned x (q with the sign of w).
-    const __m256i aw = _mm256_sign_epi8(wv, wv);
-    for (int b = 0; b < NB; ++b) {
-        const __m256i p = dot_u8s8(aw, _mm256_sign_epi8(loadu256(x[b].qs + blk * kQK), wv));
-        acc[b] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_broadcast_ss(sc + 8 * b), acc[b]);
-    }
-#endif
-}
-
-template <int NB>
-void q8_row(const uint8_t *w, int64_t nb, const ActQ8ConstView *x, float *out) {
-    constexpr int64_t BS = QType<GGML_Q8_0>::kBytes;
-    __m256 acc0[NB], acc1[NB];
-    for (int b = 0; b < NB; ++b) {
-        acc0[b] = _mm256_setzero_ps();
-        acc1[b] = _mm256_setzero_ps();
-    }
-    alignas(32) float sc[NB * 8];
-    for (int64_t ib = 0; ib < nb; ib += 8) {
-        const int64_t cnt = min64(8, nb - ib);
-        const Window win = window(ib, cnt, nb);
-        __m256 dw, mw;
-        load_heads<BS>(w + win.base * BS, win.count, dw, mw);
-        for (int b = 0; b < NB; ++b) {
-            _mm256_store_ps(sc + 8 * b, _mm256_mul_ps(dw, load_floats(x[b].d + win.base, win.count)));
-        }
-        const float *s = sc + win.off;
-        if (cnt == 8) {  // the common case, unrolled
-            for (int64_t k = 0; k < 8; k += 2) {
-                q8_block<NB>(w + (ib + k) * BS, ib + k, x, s + k, acc0);
-                q8_block<NB>(w + (ib + k + 1) * BS, ib + k + 1, x, s + k + 1, NB == 1 ? acc1 : acc0);
-            }
-            continue;
-        }
-        int64_t j = 0;
-        if constexpr (NB == 1) {
-            for (; j + 2 <= cnt; j += 2) {
-                q8_block<NB>(w + (ib + j) * BS, ib + j, x, s + j, acc0);
-                q8_block<NB>(w + (ib + j + 1) * BS, ib + j + 1, x, s + j + 1, acc1);
-            }
-        }
-        for (; j < cnt; ++j) {
-            q8_block<NB>(w + (ib + j) * BS, ib + j, x, s + j, acc0);
-        }
-    }
-    for (int b = 0; b < NB; ++b) {
-        out[b] = hsum(_mm256_add_ps(acc0[b], acc1[b]));
-    }
-}
-
-template <int T, int NB>
-AC_INLINE void q_row(const uint8_t *w, int64_t nb, const ActQ8ConstView *x, float *out) {
+// A weight block's 32 elements as bytes in natural order: Q4 nibbles unsigned (0..15), Q8 signed.
+template <int T>
+AC_INLINE __m256i block_bytes(const uint8_t *blk) {
     if constexpr (T == GGML_Q8_0) {
-        q8_row<NB>(w, nb, x, out);
+        return loadu256(blk + 2);
     } else {
-        q4_row<T, NB>(w, nb, x, out);
+        const __m256i v = _mm256_broadcastsi128_si256(loadu128(blk + QType<T>::kBytes - 16));
+        return _mm256_and_si256(_mm256_srlv_epi64(v, _mm256_setr_epi64x(0, 0, 4, 4)), _mm256_set1_epi8(0x0F));
+    }
+}
+
+// The 8 int32 lanes of one block's dot: lane k = sum over elements 4k..4k+3 of w * q (exact).
+template <int T>
+AC_INLINE __m256i block_dot(__m256i wv, const ActQ8ConstView &x, int64_t ib) {
+    const __m256i q = loadu256(x.qs + ib * kQK);
+    if constexpr (T == GGML_Q4_1) {
+        return dot_u8s8(wv, q);
+    } else if constexpr (T == GGML_Q4_0) {
+        return _mm256_sub_epi32(dot_u8s8(wv, q), loadu256(x.corr + 8 * ib));
+    } else {
+#if AC_X86_VNNI
+        // (w + 128) unsigned x q signed, minus 128 * sum(q) per lane.
+        const __m256i u = _mm256_xor_si256(wv, _mm256_set1_epi8(static_cast<char>(0x80)));
+        return _mm256_sub_epi32(dot_u8s8(u, q), loadu256(x.corr + 8 * ib));
+#else
+        // ggml's sign trick: |w| unsigned x (q with the sign of w).
+        return dot_u8s8(_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(q, wv));
+#endif
+    }
+}
+
+// out[r * NB + b] = dot(weight row r, activation row b).
+template <int T, int NR, int NB>
+AC_INLINE void q_rows(const uint8_t *const *w, int64_t nb, const ActQ8ConstView *x, float *out) {
+    constexpr int64_t BS = QType<T>::kBytes;
+    __m256 acc[NR][NB];
+    float summs[NR][NB];
+    for (int r = 0; r < NR; ++r) {
+        for (int b = 0; b < NB; ++b) {
+            acc[r][b] = _mm256_setzero_ps();
+            summs[r][b] = 0.0f;
+        }
+    }
+    for (int64_t ib = 0; ib < nb; ++ib) {
+        for (int r = 0; r < NR; ++r) {
+            const uint8_t *blk = w[r] + ib * BS;
+            const __m256i wv = block_bytes<T>(blk);
+            const float dw = half_at(blk);
+            for (int b = 0; b < NB; ++b) {
+                const __m256 d = _mm256_set1_ps(dw * x[b].d[ib]);
+                acc[r][b] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(block_dot<T>(wv, x[b], ib)), acc[r][b]);
+            }
+            if constexpr (T == GGML_Q4_1) {
+                const float m = half_at(blk + 2);
+                for (int b = 0; b < NB; ++b) {
+                    summs[r][b] = kQ4_1FusedSumms ? __builtin_fmaf(m, x[b].s[ib], summs[r][b]) : summs[r][b] + m * x[b].s[ib];
+                }
+            }
+        }
+    }
+    for (int r = 0; r < NR; ++r) {
+        for (int b = 0; b < NB; ++b) {
+            out[r * NB + b] = T == GGML_Q4_1 ? hsum(acc[r][b]) + summs[r][b] : hsum(acc[r][b]);
+        }
+    }
+}
+
+// Activation rows in groups of up to 4, weight rows inner (a weight row is read once per group,
+// the group's activations stay in L1); fewer activation rows, more weight rows at once.
+template <int T, int NB>
+AC_INLINE void matmul_q_group(const uint8_t *wb, size_t w_stride, int64_t nb, const ActQ8ConstView *xv, float *y,
+                              int64_t ldy, int64_t r0, int64_t r1) {
+    constexpr int NR = NB == 1 ? 4 : (NB == 2 ? 2 : 1);
+    float out[NR * NB];
+    int64_t r = r0;
+    for (; r + NR <= r1; r += NR) {
+        const uint8_t *rows[NR];
+        for (int i = 0; i < NR; ++i) rows[i] = wb + static_cast<size_t>(r + i) * w_stride;
+        q_rows<T, NR, NB>(rows, nb, xv, out);
+        for (int i = 0; i < NR; ++i) {
+            for (int b = 0; b < NB; ++b) y[b * ldy + r + i] = out[i * NB + b];
+        }
+    }
+    for (; r < r1; ++r) {
+        const uint8_t *row = wb + static_cast<size_t>(r) * w_stride;
+        q_rows<T, 1, NB>(&row, nb, xv, out);
+        for (int b = 0; b < NB; ++b) y[b * ldy + r] = out[b];
     }
 }
 
@@ -444,34 +309,26 @@ void matmul_q(const void *w, size_t w_stride, int64_t n, const void *x, size_t x
     const auto *wb = static_cast<const uint8_t *>(w);
     const auto *xb = static_cast<const uint8_t *>(x);
     const int64_t nb = n / kQK;
-    // Activation rows outer, 4 at a time, weight rows inner: a weight row is read once per 4
-    // activation rows, and the 4 activation rows stay in L1 while the weights stream.
     for (int32_t b0 = 0; b0 < batch; b0 += 4) {
         const int nt = batch - b0 < 4 ? batch - b0 : 4;
         ActQ8ConstView xv[4];
         for (int k = 0; k < nt; ++k) {
             xv[k] = act_q8_view(T, xb + static_cast<size_t>(b0 + k) * x_stride, n);
         }
-        float out[4];
-        for (int64_t r = r0; r < r1; ++r) {
-            const uint8_t *wr = wb + static_cast<size_t>(r) * w_stride;
-            switch (nt) {
-                case 1:
-                    q_row<T, 1>(wr, nb, xv, out);
-                    break;
-                case 2:
-                    q_row<T, 2>(wr, nb, xv, out);
-                    break;
-                case 3:
-                    q_row<T, 3>(wr, nb, xv, out);
-                    break;
-                default:
-                    q_row<T, 4>(wr, nb, xv, out);
-                    break;
-            }
-            for (int k = 0; k < nt; ++k) {
-                y[static_cast<int64_t>(b0 + k) * ldy + r] = out[k];
-            }
+        float *yb = y + static_cast<int64_t>(b0) * ldy;
+        switch (nt) {
+            case 1:
+                matmul_q_group<T, 1>(wb, w_stride, nb, xv, yb, ldy, r0, r1);
+                break;
+            case 2:
+                matmul_q_group<T, 2>(wb, w_stride, nb, xv, yb, ldy, r0, r1);
+                break;
+            case 3:
+                matmul_q_group<T, 3>(wb, w_stride, nb, xv, yb, ldy, r0, r1);
+                break;
+            default:
+                matmul_q_group<T, 4>(wb, w_stride, nb, xv, yb, ldy, r0, r1);
+                break;
         }
     }
 }
@@ -504,91 +361,152 @@ struct FType<GGML_BF16> {
     static AC_INLINE float scalar(uint16_t v) { return bf16_to_fp32(v); }
 };
 
-template <int T, int NB>
-void frow(const typename FType<T>::Elem *w, int64_t n, const typename FType<T>::Elem *const *x, float *out) {
+// out[r * NB + b] = dot(weight row r, activation row b): one accumulator per output.
+template <int T, int NR, int NB>
+AC_INLINE void f_rows(const typename FType<T>::Elem *const *w, int64_t n, const typename FType<T>::Elem *const *x, float *out) {
     using F = FType<T>;
-    constexpr int NA = NB == 1 ? 4 : (NB == 2 ? 2 : 1);
-    __m256 acc[NA][NB];
-    for (int a = 0; a < NA; ++a) {
+    __m256 acc[NR][NB];
+    for (int r = 0; r < NR; ++r) {
+        for (int b = 0; b < NB; ++b) acc[r][b] = _mm256_setzero_ps();
+    }
+    const int64_t n8 = n / 8 * 8;
+    for (int64_t i = 0; i < n8; i += 8) {
+        __m256 xv[NB];
+        for (int b = 0; b < NB; ++b) xv[b] = F::load(x[b] + i);
+        for (int r = 0; r < NR; ++r) {
+            const __m256 wv = F::load(w[r] + i);
+            for (int b = 0; b < NB; ++b) acc[r][b] = _mm256_fmadd_ps(wv, xv[b], acc[r][b]);
+        }
+    }
+    for (int r = 0; r < NR; ++r) {
         for (int b = 0; b < NB; ++b) {
-            acc[a][b] = _mm256_setzero_ps();
+            float s = hsum(acc[r][b]);
+            for (int64_t k = n8; k < n; ++k) s = __builtin_fmaf(F::scalar(w[r][k]), F::scalar(x[b][k]), s);
+            out[r * NB + b] = s;
         }
     }
-    int64_t i = 0;
-    for (; i + 8 * NA <= n; i += 8 * NA) {
-        for (int a = 0; a < NA; ++a) {
-            const __m256 wv = F::load(w + i + 8 * a);
-            for (int b = 0; b < NB; ++b) {
-                acc[a][b] = _mm256_fmadd_ps(wv, F::load(x[b] + i + 8 * a), acc[a][b]);
-            }
+}
+
+// ggml_vec_dot_f16/f32 for one activation row: four accumulators per output (kernels_impl.h).
+template <int T, int NR>
+AC_INLINE void f_rows_gemv(const typename FType<T>::Elem *const *w, int64_t n, const typename FType<T>::Elem *x, float *out) {
+    using F = FType<T>;
+    __m256 acc[NR][4];
+    for (int r = 0; r < NR; ++r) {
+        for (int j = 0; j < 4; ++j) acc[r][j] = _mm256_setzero_ps();
+    }
+    const int64_t n32 = n / 32 * 32;
+    for (int64_t i = 0; i < n32; i += 32) {
+        for (int j = 0; j < 4; ++j) {
+            const __m256 xv = F::load(x + i + 8 * j);
+            for (int r = 0; r < NR; ++r) acc[r][j] = _mm256_fmadd_ps(F::load(w[r] + i + 8 * j), xv, acc[r][j]);
         }
     }
-    for (; i + 8 <= n; i += 8) {
-        const __m256 wv = F::load(w + i);
-        for (int b = 0; b < NB; ++b) {
-            acc[0][b] = _mm256_fmadd_ps(wv, F::load(x[b] + i), acc[0][b]);
+    for (int r = 0; r < NR; ++r) {
+        const __m256 a = _mm256_add_ps(_mm256_add_ps(acc[r][0], acc[r][2]), _mm256_add_ps(acc[r][1], acc[r][3]));
+        const __m128 t0 = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+        const __m128 t1 = _mm_hadd_ps(t0, t0);
+        const float red = _mm_cvtss_f32(_mm_hadd_ps(t1, t1));
+        if constexpr (T == GGML_F32) {
+            float s = red;
+            for (int64_t k = n32; k < n; ++k) s = __builtin_fmaf(w[r][k], x[k], s);
+            out[r] = s;
+        } else {
+            double s = static_cast<double>(red);
+            for (int64_t k = n32; k < n; ++k) s += static_cast<double>(F::scalar(w[r][k]) * F::scalar(x[k]));
+            out[r] = static_cast<float>(s);
         }
     }
-    for (int b = 0; b < NB; ++b) {
-        __m256 s = acc[0][b];
-        for (int a = 1; a < NA; ++a) {
-            s = _mm256_add_ps(s, acc[a][b]);
+}
+
+template <int T>
+void gemv_f(const uint8_t *wb, size_t w_stride, int64_t n, const typename FType<T>::Elem *x, float *y, int64_t r0, int64_t r1) {
+    using E = typename FType<T>::Elem;
+    float out[4];
+    int64_t r = r0;
+    for (; r + 4 <= r1; r += 4) {
+        const E *rows[4];
+        for (int i = 0; i < 4; ++i) rows[i] = reinterpret_cast<const E *>(wb + static_cast<size_t>(r + i) * w_stride);
+        f_rows_gemv<T, 4>(rows, n, x, out);
+        for (int i = 0; i < 4; ++i) y[r + i] = out[i];
+    }
+    for (; r < r1; ++r) {
+        const E *row = reinterpret_cast<const E *>(wb + static_cast<size_t>(r) * w_stride);
+        f_rows_gemv<T, 1>(&row, n, x, out);
+        y[r] = out[0];
+    }
+}
+
+template <int T, int NB>
+AC_INLINE void matmul_f_group(const uint8_t *wb, size_t w_stride, int64_t n, const typename FType<T>::Elem *const *xr, float *y,
+                              int64_t ldy, int64_t r0, int64_t r1) {
+    using E = typename FType<T>::Elem;
+    constexpr int NR = NB == 1 ? 4 : (NB == 2 ? 2 : 1);
+    float out[NR * NB];
+    int64_t r = r0;
+    for (; r + NR <= r1; r += NR) {
+        const E *rows[NR];
+        for (int i = 0; i < NR; ++i) rows[i] = reinterpret_cast<const E *>(wb + static_cast<size_t>(r + i) * w_stride);
+        f_rows<T, NR, NB>(rows, n, xr, out);
+        for (int i = 0; i < NR; ++i) {
+            for (int b = 0; b < NB; ++b) y[b * ldy + r + i] = out[i * NB + b];
         }
-        float r = hsum(s);
-        for (int64_t k = i; k < n; ++k) {
-            r += F::scalar(w[k]) * F::scalar(x[b][k]);
-        }
-        out[b] = r;
+    }
+    for (; r < r1; ++r) {
+        const E *row = reinterpret_cast<const E *>(wb + static_cast<size_t>(r) * w_stride);
+        f_rows<T, 1, NB>(&row, n, xr, out);
+        for (int b = 0; b < NB; ++b) y[b * ldy + r] = out[b];
     }
 }
 
 template <int T>
 void matmul_f(const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride, int32_t batch, float *y,
-              int64_t ldy, int64_t r0, int64_t r1) {
+              int64_t ldy, int64_t r0, int64_t r1, bool gemv) {
     using E = typename FType<T>::Elem;
     const auto *wb = static_cast<const uint8_t *>(w);
     const auto *xb = static_cast<const uint8_t *>(x);
+    if (gemv) {
+        for (int32_t b = 0; b < batch; ++b) {
+            gemv_f<T>(wb, w_stride, n, reinterpret_cast<const E *>(xb + static_cast<size_t>(b) * x_stride), y + static_cast<int64_t>(b) * ldy,
+                      r0, r1);
+        }
+        return;
+    }
     for (int32_t b0 = 0; b0 < batch; b0 += 4) {
         const int nt = batch - b0 < 4 ? batch - b0 : 4;
         const E *xr[4];
         for (int k = 0; k < nt; ++k) {
             xr[k] = reinterpret_cast<const E *>(xb + static_cast<size_t>(b0 + k) * x_stride);
         }
-        float out[4];
-        for (int64_t r = r0; r < r1; ++r) {
-            const E *wr = reinterpret_cast<const E *>(wb + static_cast<size_t>(r) * w_stride);
-            switch (nt) {
-                case 1:
-                    frow<T, 1>(wr, n, xr, out);
-                    break;
-                case 2:
-                    frow<T, 2>(wr, n, xr, out);
-                    break;
-                case 3:
-                    frow<T, 3>(wr, n, xr, out);
-                    break;
-                default:
-                    frow<T, 4>(wr, n, xr, out);
-                    break;
-            }
-            for (int k = 0; k < nt; ++k) {
-                y[static_cast<int64_t>(b0 + k) * ldy + r] = out[k];
-            }
+        float *yb = y + static_cast<int64_t>(b0) * ldy;
+        switch (nt) {
+            case 1:
+                matmul_f_group<T, 1>(wb, w_stride, n, xr, yb, ldy, r0, r1);
+                break;
+            case 2:
+                matmul_f_group<T, 2>(wb, w_stride, n, xr, yb, ldy, r0, r1);
+                break;
+            case 3:
+                matmul_f_group<T, 3>(wb, w_stride, n, xr, yb, ldy, r0, r1);
+                break;
+            default:
+                matmul_f_group<T, 4>(wb, w_stride, n, xr, yb, ldy, r0, r1);
+                break;
         }
     }
 }
 
 void matmul(int32_t type, const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride, int32_t batch,
-            float *y, int64_t ldy, int64_t r0, int64_t r1) {
+            float *y, int64_t ldy, int64_t r0, int64_t r1, bool gemv) {
     switch (type) {
         case GGML_F32:
-            matmul_f<GGML_F32>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
+            matmul_f<GGML_F32>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, gemv);
             return;
         case GGML_F16:
-            matmul_f<GGML_F16>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
+            matmul_f<GGML_F16>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, gemv);
             return;
         case GGML_BF16:
-            matmul_f<GGML_BF16>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
+            matmul_f<GGML_BF16>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, gemv);
             return;
         case GGML_Q4_0:
             matmul_q<GGML_Q4_0>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
@@ -675,7 +593,84 @@ void get_row(int32_t type, const void *w, int64_t n, int64_t row, float *out) {
     }
 }
 
-const Kernels kX86 = {AC_X86_NAME, prepare, matmul, get_row};
+// ---- softmax and SwiGLU ---------------------------------------------------------------------
+
+// expf_ggml (kernels_impl.h) on 8 lanes.
+AC_INLINE __m256 exp8(__m256 x) {
+    const __m256 r = _mm256_set1_ps(0x1.8p23f);
+    const __m256 z = _mm256_fmadd_ps(x, _mm256_set1_ps(0x1.715476p+0f), r);
+    const __m256 n = _mm256_sub_ps(z, r);
+    const __m256 b = _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.7f7d1cp-20f), _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.62e4p-1f), x));
+    const __m256i e = _mm256_slli_epi32(_mm256_castps_si256(z), 23);
+    const __m256 k = _mm256_castsi256_ps(_mm256_add_epi32(e, _mm256_castps_si256(_mm256_set1_ps(1.0f))));
+    const __m256 u = _mm256_mul_ps(b, b);
+    const __m256 j = _mm256_fmadd_ps(
+        _mm256_fmadd_ps(_mm256_fmadd_ps(_mm256_set1_ps(0x1.0e4020p-7f), b, _mm256_set1_ps(0x1.573e2ep-5f)), u,
+                        _mm256_fmadd_ps(_mm256_set1_ps(0x1.555e66p-3f), b, _mm256_set1_ps(0x1.fffdb6p-2f))),
+        u, _mm256_mul_ps(_mm256_set1_ps(0x1.ffffecp-1f), b));
+    const __m256 normal = _mm256_fmadd_ps(j, k, k);
+    const __m256 abs_n = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), n);
+    const __m256 big = _mm256_cmp_ps(abs_n, _mm256_set1_ps(126.0f), _CMP_GT_OQ);
+    if (_mm256_movemask_ps(big) == 0) {
+        return normal;
+    }
+    // Exponents past the float range: scale in two steps, or saturate to 0 / infinity.
+    const __m256i g = _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(n, _mm256_setzero_ps(), _CMP_LE_OQ)),
+                                       _mm256_set1_epi32(static_cast<int>(0x82000000u)));
+    const __m256 s1 = _mm256_castsi256_ps(_mm256_add_epi32(g, _mm256_set1_epi32(0x7f000000)));
+    const __m256 s2 = _mm256_castsi256_ps(_mm256_sub_epi32(e, g));
+    const __m256 huge = _mm256_cmp_ps(abs_n, _mm256_set1_ps(192.0f), _CMP_GT_OQ);
+    const __m256 scaled = _mm256_mul_ps(_mm256_fmadd_ps(s2, j, s2), s1);
+    return _mm256_blendv_ps(_mm256_blendv_ps(normal, scaled, big), _mm256_mul_ps(s1, s1), huge);
+}
+
+void softmax(float *s, int64_t n_valid, int64_t n_pad, float scale) {
+    const __m256 vscale = _mm256_set1_ps(scale);
+    __m256 vmax = _mm256_set1_ps(-__builtin_inff());
+    int64_t j = 0;
+    for (; j + 8 <= n_valid; j += 8) {
+        const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(s + j), vscale);
+        _mm256_storeu_ps(s + j, v);
+        vmax = _mm256_max_ps(vmax, v);
+    }
+    float max = hsum_max(vmax);
+    for (; j < n_valid; ++j) {
+        s[j] *= scale;
+        max = s[j] > max ? s[j] : max;
+    }
+    const __m256 vm = _mm256_set1_ps(max);
+    double sum = 0.0;
+    for (j = 0; j < n_pad; j += 8) {
+        const int64_t left = n_valid - j;
+        __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(s + j), vm));
+        if (left < 8) {  // the causal mask: positions past the token's own are exactly 0
+            const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(left < 0 ? 0 : left)),
+                                                    _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+            e = _mm256_and_ps(e, _mm256_castsi256_ps(keep));
+        }
+        _mm256_storeu_ps(s + j, e);
+        sum += static_cast<double>(hsum(e));
+    }
+    const __m256 inv = _mm256_set1_ps(static_cast<float>(1.0 / sum));
+    for (j = 0; j < n_pad; j += 8) {
+        _mm256_storeu_ps(s + j, _mm256_mul_ps(_mm256_loadu_ps(s + j), inv));
+    }
+}
+
+void swiglu(const float *gate, const float *up, int64_t n, float *out) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gate + i);
+        const __m256 silu = _mm256_div_ps(g, _mm256_add_ps(one, exp8(_mm256_sub_ps(_mm256_setzero_ps(), g))));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(silu, _mm256_loadu_ps(up + i)));
+    }
+    for (; i < n; ++i) {
+        out[i] = gate[i] / (1.0f + __builtin_expf(-gate[i])) * up[i];
+    }
+}
+
+const Kernels kX86 = {AC_X86_NAME, prepare, matmul, get_row, softmax, swiglu};
 
 }  // namespace
 }  // namespace ac

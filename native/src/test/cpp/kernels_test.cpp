@@ -7,7 +7,8 @@
 //   matmul    (a) within 1e-5 * sum|terms| of a double-precision dot of the dequantized weights
 //                 with the *same quantized* activations, and within the computed worst case of
 //                 the activation quantization of the float dot;
-//             (b) vectorised implementations within 1e-5 * sum|terms| of the portable one;
+//             (b) vectorised implementations bit-identical to the portable one (ggml's order),
+//                 in both the matrix (tinyBLAS) and the matrix-vector (vec_dot) order;
 //             (d) random row ranges [r0, r1), batch 1..9, ldy > rows: exactly the rows and
 //                 columns asked for are written;
 //   get_row   (c) bit-identical to the reference dequantization.
@@ -277,15 +278,8 @@ bool activation_matches(int32_t type, const RefAct &ref, const void *prepared, i
     }
     const int64_t nb = n / 32;
     const ActQ8ConstView a = act_q8_view(type, prepared, n);
-    // Element order (kernels_impl.h), restated here: Q8_0 natural; Q4_x pairs of blocks as
-    // [lo 16 of 2p, lo 16 of 2p+1, hi 16 of 2p, hi 16 of 2p+1], an odd last block natural.
-    auto offset = [&](int64_t i) -> int64_t {
-        const int64_t ib = i / 32, e = i % 32;
-        if (type == GGML_Q8_0 || (nb % 2 == 1 && ib == nb - 1)) {
-            return i;
-        }
-        return (ib / 2) * 64 + (e >= 16 ? 32 : 0) + (ib % 2) * 16 + e % 16;
-    };
+    // Natural element order (kernels_impl.h).
+    auto offset = [&](int64_t i) -> int64_t { return i; };
     for (int64_t i = 0; i < n; ++i) {
         if (a.qs[offset(i)] != ref.qs[static_cast<size_t>(i)]) {
             why = "q[" + std::to_string(i) + "] " + std::to_string(a.qs[offset(i)]) + " vs " +
@@ -300,30 +294,16 @@ bool activation_matches(int32_t type, const RefAct &ref, const void *prepared, i
             return false;
         }
     }
-    // Lane corrections: lane k of a block covers elements 4k..4k+3 (Q8_0), or 4(k%4)..+3 and
-    // 16+4(k%4)..+3 of block 2c + k/4 of the pair (Q4_0; an odd last block: lane k < 4 is
-    // elements 4k..4k+3, k >= 4 is 16+4(k-4)..+3, i.e. 4k..4k+3 as well).
+    // Lane corrections: lane k of block c covers its elements 4k..4k+3.
     if (type == GGML_Q4_1) {
         return a.corr == nullptr || (why = "Q4_1 has corr", false);
     }
-    const int64_t chunks = type == GGML_Q4_0 ? (nb + 1) / 2 : nb;
-    for (int64_t c = 0; c < chunks; ++c) {
+    const int32_t factor = type == GGML_Q8_0 ? 128 : 8;
+    for (int64_t c = 0; c < nb; ++c) {
         for (int k = 0; k < 8; ++k) {
             int32_t want = 0;
-            if (type == GGML_Q8_0) {
-                for (int t = 0; t < 4; ++t) {
-                    want += 128 * ref.qs[static_cast<size_t>(c * 32 + 4 * k + t)];
-                }
-            } else if (2 * c + 1 == nb) {
-                for (int t = 0; t < 4; ++t) {
-                    want += 8 * ref.qs[static_cast<size_t>(c * 64 + 4 * k + t)];
-                }
-            } else {
-                const int64_t blk = 2 * c + k / 4;
-                for (int t = 0; t < 4; ++t) {
-                    want += 8 * (ref.qs[static_cast<size_t>(blk * 32 + 4 * (k % 4) + t)] +
-                                 ref.qs[static_cast<size_t>(blk * 32 + 16 + 4 * (k % 4) + t)]);
-                }
+            for (int t = 0; t < 4; ++t) {
+                want += factor * ref.qs[static_cast<size_t>(c * 32 + 4 * k + t)];
             }
             if (a.corr[8 * c + k] != want) {
                 why = "corr[" + std::to_string(8 * c + k) + "] " + std::to_string(a.corr[8 * c + k]) + " vs " +
@@ -472,6 +452,7 @@ void test_type(int32_t type, const std::vector<Impl> &impls, std::mt19937 &rng) 
         const int64_t n = sizes[case_index];
         const int64_t rows = 1 + static_cast<int64_t>(rng() % 23);
         const int32_t batch = 1 + static_cast<int32_t>(case_index % 9);  // every batch 1..9 per type
+        const bool gemv = case_index % 2 == 1;                             // both float orders
         // Weights: mostly small gaussian values, some rows scaled up, a few exact zeros.
         std::vector<float> wf(static_cast<size_t>(rows * n));
         for (size_t i = 0; i < wf.size(); ++i) {
@@ -525,14 +506,14 @@ void test_type(int32_t type, const std::vector<Impl> &impls, std::mt19937 &rng) 
             int64_t r0 = 0;
             while (r0 < rows) {
                 const int64_t r1 = std::min<int64_t>(rows, r0 + 1 + static_cast<int64_t>(rng() % 7));
-                impl.k->matmul(type, w.data, w_stride, n, x.data, x_stride, batch, y.data(), ldy, r0, r1);
+                impl.k->matmul(type, w.data, w_stride, n, x.data, x_stride, batch, y.data(), ldy, r0, r1, gemv);
                 r0 = r1;
             }
             // A partial range writes only its rows.
             std::vector<float> y2(static_cast<size_t>(ldy * batch), sentinel);
             const int64_t p0 = static_cast<int64_t>(rng() % static_cast<uint32_t>(rows));
             const int64_t p1 = p0 + static_cast<int64_t>(rng() % static_cast<uint32_t>(rows - p0 + 1));
-            impl.k->matmul(type, w.data, w_stride, n, x.data, x_stride, batch, y2.data(), ldy, p0, p1);
+            impl.k->matmul(type, w.data, w_stride, n, x.data, x_stride, batch, y2.data(), ldy, p0, p1, gemv);
             for (int32_t b = 0; b < batch; ++b) {
                 for (int64_t r = 0; r < ldy; ++r) {
                     const size_t i = static_cast<size_t>(b * ldy + r);
@@ -560,10 +541,12 @@ void test_type(int32_t type, const std::vector<Impl> &impls, std::mt19937 &rng) 
                     CHECK(conv_err <= conv_tol, "%s %s n=%" PRId64 ": %.9g vs float dot %.9g beyond the conversion bound %.3g",
                           impl.name, type_name(type), n, static_cast<double>(y[i]), rd.float_dot, rd.conversion_bound);
                     if (!y_portable.empty()) {
+                        // Every implementation rounds in ggml's order: bit for bit the same.
                         const double d = std::fabs(static_cast<double>(y[i]) - y_portable[i]);
                         worst_impl = std::max(worst_impl, d / (rd.magnitude + 1e-30));
-                        CHECK(d <= tol, "%s vs portable %s n=%" PRId64 " batch=%d row %" PRId64 " b %d: %.9g vs %.9g",
-                              impl.name, type_name(type), n, batch, r, b, static_cast<double>(y[i]),
+                        CHECK(fp32_bits(y[i]) == fp32_bits(y_portable[i]),
+                              "%s vs portable %s n=%" PRId64 " batch=%d gemv=%d row %" PRId64 " b %d: %.9g vs %.9g", impl.name,
+                              type_name(type), n, batch, gemv ? 1 : 0, r, b, static_cast<double>(y[i]),
                               static_cast<double>(y_portable[i]));
                     }
                 }
@@ -588,6 +571,82 @@ void test_type(int32_t type, const std::vector<Impl> &impls, std::mt19937 &rng) 
     std::printf("  %-5s max |y - exact| / sum|terms| = %.2e, implementations vs portable %.2e, "
                 "float-dot error / bound %.2f\n",
                 type_name(type), worst_ref, worst_impl, worst_conv);
+}
+
+// expf_ggml: within 2 ulp of e^x over the range softmax and SiLU use, 0 and infinity outside.
+void test_exp() {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> u(-87.0f, 88.0f);
+    double worst = 0;
+    for (int i = 0; i < 200000; ++i) {
+        const float x = i < 1000 ? -static_cast<float>(i) * 0.01f : u(rng);
+        const double want = std::exp(static_cast<double>(x));
+        const double ulp = std::ldexp(1.0, std::ilogb(static_cast<float>(want)) - 23);
+        worst = std::max(worst, std::fabs(expf_ggml(x) - want) / ulp);
+    }
+    CHECK(worst <= 2.0, "expf_ggml: %.2f ulp from exp", worst);
+    CHECK(expf_ggml(-200.0f) == 0.0f && expf_ggml(-__builtin_inff()) == 0.0f && std::isinf(expf_ggml(100.0f)),
+          "expf_ggml outside the float range");
+    std::printf("  exp   expf_ggml within %.2f ulp of exp on [-87, 88]\n", worst);
+}
+
+// softmax and SwiGLU: every implementation bit-identical to the portable one, close to exact.
+void test_softmax_swiglu(const std::vector<Impl> &impls, std::mt19937 &rng) {
+    std::normal_distribution<float> gauss(0.0f, 4.0f);
+    for (int64_t n_valid : {1, 5, 8, 31, 32, 33, 100, 257}) {
+        const int64_t n_pad = (n_valid + 31) / 32 * 32;
+        std::vector<float> s0(static_cast<size_t>(n_pad));
+        for (float &v : s0) v = gauss(rng);
+        std::vector<float> first;
+        for (const Impl &impl : impls) {
+            std::vector<float> s = s0;
+            impl.k->softmax(s.data(), n_valid, n_pad, 0.125f);
+            double sum = 0, max_err = 0, denom = 0, mx = -1e30;
+            for (int64_t j = 0; j < n_valid; ++j) mx = std::max(mx, 0.125 * s0[static_cast<size_t>(j)]);
+            for (int64_t j = 0; j < n_valid; ++j) denom += std::exp(0.125 * s0[static_cast<size_t>(j)] - mx);
+            for (int64_t j = 0; j < n_pad; ++j) {
+                const double p = s[static_cast<size_t>(j)];
+                if (j >= n_valid) {
+                    CHECK(p == 0.0, "%s softmax: masked position %" PRId64 " is %g", impl.name, j, p);
+                    continue;
+                }
+                sum += p;
+                max_err = std::max(max_err, std::fabs(p - std::exp(0.125 * s0[static_cast<size_t>(j)] - mx) / denom));
+            }
+            CHECK(std::fabs(sum - 1.0) < 1e-5 && max_err < 1e-6, "%s softmax n=%" PRId64 ": sum %.9g, max error %.3g", impl.name,
+                  n_valid, sum, max_err);
+            if (first.empty()) {
+                first = s;
+            } else {
+                CHECK(std::memcmp(first.data(), s.data(), s.size() * 4) == 0, "%s softmax n=%" PRId64 " differs from portable",
+                      impl.name, n_valid);
+            }
+        }
+    }
+    for (int64_t n : {1, 7, 8, 9, 64, 1536}) {
+        std::vector<float> g(static_cast<size_t>(n)), u(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i) {
+            g[static_cast<size_t>(i)] = i == 0 ? -95.0f : gauss(rng);
+            u[static_cast<size_t>(i)] = gauss(rng);
+        }
+        std::vector<float> first;
+        for (const Impl &impl : impls) {
+            std::vector<float> out(static_cast<size_t>(n));
+            impl.k->swiglu(g.data(), u.data(), n, out.data());
+            for (int64_t i = 0; i < n; ++i) {
+                const double gd = g[static_cast<size_t>(i)];
+                const double want = gd / (1.0 + std::exp(-gd)) * u[static_cast<size_t>(i)];
+                CHECK(std::fabs(out[static_cast<size_t>(i)] - want) <= 1e-6 * (1.0 + std::fabs(want)), "%s swiglu(%g, %g) = %.9g, want %.9g",
+                      impl.name, gd, static_cast<double>(u[static_cast<size_t>(i)]), static_cast<double>(out[static_cast<size_t>(i)]), want);
+            }
+            if (first.empty()) {
+                first = out;
+            } else {
+                CHECK(std::memcmp(first.data(), out.data(), out.size() * 4) == 0, "%s swiglu n=%" PRId64 " differs from portable", impl.name, n);
+            }
+        }
+    }
+    std::printf("  softmax, swiglu: implementations bit-identical\n");
 }
 
 // Activation rounding edge cases: exact ties, huge/tiny values, all-equal blocks.
@@ -628,7 +687,7 @@ void test_tables() {
     CHECK(!is_supported(10) && !is_supported(-1) && is_supported(GGML_BF16), "is_supported");
     CHECK(row_bytes(12, 256) == 0 && activation_row_bytes(12, 256) == 0, "unsupported sizes");
     CHECK(activation_row_bytes(GGML_Q4_1, 576) == 576 + 12 * 18, "activation bytes");
-    CHECK(activation_row_bytes(GGML_Q4_0, 576) == 576 + 12 * 18 + 32 * 9, "activation bytes");
+    CHECK(activation_row_bytes(GGML_Q4_0, 576) == 576 + 12 * 18 + 32 * 18, "activation bytes");
     CHECK(activation_row_bytes(GGML_Q8_0, 576) == 576 + 12 * 18 + 32 * 18, "activation bytes");
     CHECK(kernels_named("portable") == &portable_kernels() && kernels_named("nope") == nullptr, "kernels_named");
     CHECK(&kernels() == &kernels(), "kernels() stable");
@@ -679,7 +738,7 @@ double bench_matmul(const Kernels &k, int32_t type, int64_t n, int64_t rows, int
     const size_t mat = rb * static_cast<size_t>(rows);
     // Warm up, then time.
     for (int c = 0; c < copies; ++c) {
-        k.matmul(type, w.data + mat * static_cast<size_t>(c), rb, n, x.data, x_stride, batch, y.data(), rows, 0, rows);
+        k.matmul(type, w.data + mat * static_cast<size_t>(c), rb, n, x.data, x_stride, batch, y.data(), rows, 0, rows, batch == 1);
     }
     // Best of several short trials: the machine may be shared, and the minimum is the kernel's.
     double best = 1e30;
@@ -690,7 +749,7 @@ double bench_matmul(const Kernels &k, int32_t type, int64_t n, int64_t rows, int
         double t1 = t0;
         do {
             for (int c = 0; c < copies; ++c) {
-                k.matmul(type, w.data + mat * static_cast<size_t>(c), rb, n, x.data, x_stride, batch, y.data(), rows, 0, rows);
+                k.matmul(type, w.data + mat * static_cast<size_t>(c), rb, n, x.data, x_stride, batch, y.data(), rows, 0, rows, batch == 1);
             }
             calls += copies;
             t1 = now_s();
@@ -766,7 +825,9 @@ int main(int argc, char **argv) {
     test_tables();
     test_fp16_conversions();
     test_activation_edges(impls);
+    test_exp();
     std::mt19937 rng(12345);
+    test_softmax_swiglu(impls, rng);
     for (int32_t type : {GGML_F32, GGML_F16, GGML_BF16, GGML_Q4_0, GGML_Q4_1, GGML_Q8_0}) {
         test_type(type, impls, rng);
     }

@@ -18,18 +18,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Logits agreement with llama.cpp on SmolLM2 ({@code reference/logits-smollm2-135m-instruct.json},
- * made by scripts/reference/make-logits-reference: F16 KV cache, flash attention off, which is how
- * this engine computes attention). Teacher-forced sequences are evaluated as one batch each, as
- * the reference was; greedy continuations one token per eval after the prompt.
+ * made by scripts/reference/make-logits-reference with llama.cpp's AVX2 CPU kernels: F16 KV
+ * cache, flash attention off). Teacher-forced sequences are evaluated as one batch each, as the
+ * reference was; greedy continuations one token per eval after the prompt, as llama.cpp decodes.
  *
- * <p>The bounds are llama.cpp's own: this model (Q4_1 weights, 8-bit activations, 30 layers)
- * turns any difference in float rounding into visible logit differences, and llama.cpp disagrees
- * with itself by as much when only its schedule changes. Measured on the reference's sequences,
- * llama.cpp one token per decode against one batch: top-1 agreement 97.8%, mean |dlogit| 0.18,
- * max 2.1; flash attention on against off: 97.5%, 0.23, max 3.3. Bit-equal logits would need
- * kernels that sum in ggml's order. So: every top-1 difference must be a near-tie in
- * llama.cpp's own logits, where llama.cpp's leader is clear (by at least
- * {@value #DECISIVE_MARGIN}) the top-1 must agree at 99% or more, and overall at 96% or more.
+ * <p>The engine rounds every operation as ggml's AVX2 kernels do (native kernels_impl.h, "ggml's
+ * order"), on any CPU, so the logits are llama.cpp's up to the reference's 5 stored decimals.
+ * That is stricter than the issue's bar (top-1 agreement of at least 99%, greedy continuations
+ * identical for at least 9 in 10 prompts), which is asserted as such; the logit bound catches a
+ * kernel that drifts from ggml's order long before the top-1 does. llama.cpp itself moves by up
+ * to the reference's {@code variation} figures when only its schedule or attention kernel changes.
  */
 class LocalModelReferenceTest {
     private static final String RESOURCE = "/reference/logits-smollm2-135m-instruct.json";
@@ -37,6 +35,8 @@ class LocalModelReferenceTest {
     static final double DECISIVE_MARGIN = 0.5;
     /** How far below llama.cpp's top-1 (in its logits) our top-1 may be where the two differ. */
     static final double NEAR_TIE = 1.0;
+    /** The reference's rounding (5 decimals) plus float noise in reading it back. */
+    static final double SAME_LOGIT = 1e-4;
 
     private static LocalModel model;
     private static JsonNode reference;
@@ -145,9 +145,8 @@ class LocalModelReferenceTest {
         assertTrue(positions >= 640, positions + " positions");
         assertTrue(worstTie <= NEAR_TIE, "a top-1 difference of " + worstTie + " in llama.cpp's logits is no near-tie");
         assertTrue(decisiveAgreement >= 0.99, String.format("top-1 agreement %.4f < 0.99 where llama.cpp's lead is clear", decisiveAgreement));
-        assertTrue(agreement >= 0.96, String.format("top-1 agreement %.4f < 0.96", agreement));
-        assertTrue(meanDelta <= 0.3, "mean |dlogit| " + meanDelta);
-        assertTrue(maxDelta <= 3.0, "max |dlogit| " + maxDelta);
+        assertTrue(agreement >= 0.99, String.format("top-1 agreement %.4f < 0.99", agreement));
+        assertTrue(maxDelta <= SAME_LOGIT, String.format("max |dlogit| %.6f: the kernels no longer round as ggml does", maxDelta));
     }
 
     @Test
@@ -195,10 +194,10 @@ class LocalModelReferenceTest {
         System.out.printf("greedy: %d of %d sequences identical, %d of %d tokens before the first difference;"
                 + " where they part, llama.cpp's token is within %.3f of our top logit%n",
                 identical, sequences.size(), matched, total, worstGap);
-        // One near-tie sends a greedy continuation elsewhere for good, so they need not match
-        // whole; but each must start alike, part only at a near-tie, and not part at once.
+        assertTrue(sequences.size() >= 10, "reference has " + sequences.size() + " sequences");
         assertTrue(worstGap <= NEAR_TIE, "greedy continuations part where llama.cpp's token is " + worstGap + " below our top");
-        assertTrue(matched * 4 >= total, matched + " of " + total + " greedy tokens before the first difference");
+        assertTrue(identical * 10 >= sequences.size() * 9,
+                identical + " of " + sequences.size() + " greedy continuations identical to llama.cpp's, fewer than 9 in 10");
     }
 
     private static String refLogit(JsonNode position, int id, int[] probeIds) {
