@@ -207,12 +207,6 @@ struct QType<GGML_Q8_0> {
     static constexpr int64_t kBytes = 34;
 };
 
-AC_INLINE float half_at(const uint8_t *p) {
-    uint16_t h;
-    std::memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
-
 // A weight block's 32 elements as bytes in natural order: Q4 nibbles unsigned (0..15), Q8 signed.
 template <int T>
 AC_INLINE __m256i block_bytes(const uint8_t *blk) {
@@ -244,7 +238,44 @@ AC_INLINE __m256i block_dot(__m256i wv, const ActQ8ConstView &x, int64_t ib) {
     }
 }
 
-// out[r * NB + b] = dot(weight row r, activation row b).
+// The first 4 bytes (d, and m or the first qs bytes) of `count` <= 8 consecutive blocks as
+// floats: lane j of d and m is block j's. Missing blocks read as zero.
+template <int64_t BS>
+AC_INLINE void load_heads(const uint8_t *p, int64_t count, __m256 &d, __m256 &m) {
+    // Lane inserts straight from the blocks in the common case: a store of 4-byte pieces and a
+    // 16-byte reload would stall (no store forwarding from several stores).
+    auto at = [&](int64_t j) {
+        int32_t v = 0;
+        if (j < count) std::memcpy(&v, p + j * BS, 4);
+        return v;
+    };
+    __m128i lo, hi;
+    if (count == 8) {
+        lo = _mm_setr_epi32(at(0), at(1), at(2), at(3));
+        hi = _mm_setr_epi32(at(4), at(5), at(6), at(7));
+    } else {
+        alignas(16) int32_t h[8];
+        for (int64_t j = 0; j < 8; ++j) h[j] = at(j);
+        lo = _mm_load_si128(reinterpret_cast<const __m128i *>(h));
+        hi = _mm_load_si128(reinterpret_cast<const __m128i *>(h + 4));
+    }
+    const __m256 a = _mm256_cvtph_ps(lo);  // d0 m0 d1 m1 | d2 m2 d3 m3
+    const __m256 b = _mm256_cvtph_ps(hi);  // d4 m4 d5 m5 | d6 m6 d7 m7
+    d = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
+    m = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
+}
+
+AC_INLINE __m256 load_floats(const float *p, int64_t count) {
+    if (count == 8) {
+        return _mm256_loadu_ps(p);
+    }
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return _mm256_maskload_ps(p, mask);
+}
+
+// out[r * NB + b] = dot(weight row r, activation row b). Blocks go in windows of 8 whose scales
+// d_w * d_x are multiplied 8 at a time (the same products as one by one); within a window each
+// block's lane of them is broadcast to its FMA.
 template <int T, int NR, int NB>
 AC_INLINE void q_rows(const uint8_t *const *w, int64_t nb, const ActQ8ConstView *x, float *out) {
     constexpr int64_t BS = QType<T>::kBytes;
@@ -256,19 +287,36 @@ AC_INLINE void q_rows(const uint8_t *const *w, int64_t nb, const ActQ8ConstView 
             summs[r][b] = 0.0f;
         }
     }
-    for (int64_t ib = 0; ib < nb; ++ib) {
+    for (int64_t ib0 = 0; ib0 < nb; ib0 += 8) {
+        const int64_t cnt = nb - ib0 < 8 ? nb - ib0 : 8;
+        // A short last window slides back to end at the last block, so its loads stay whole:
+        // blocks [ib0, nb) are then lanes [off, 8).
+        const int64_t base = cnt < 8 && nb >= 8 ? nb - 8 : ib0;
+        const int64_t loaded = cnt < 8 && nb >= 8 ? 8 : cnt;
+        const int off = static_cast<int>(ib0 - base);
+        __m256 sc[NR][NB];
+        alignas(32) float m[NR][8];
         for (int r = 0; r < NR; ++r) {
-            const uint8_t *blk = w[r] + ib * BS;
-            const __m256i wv = block_bytes<T>(blk);
-            const float dw = half_at(blk);
-            for (int b = 0; b < NB; ++b) {
-                const __m256 d = _mm256_set1_ps(dw * x[b].d[ib]);
-                acc[r][b] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(block_dot<T>(wv, x[b], ib)), acc[r][b]);
-            }
-            if constexpr (T == GGML_Q4_1) {
-                const float m = half_at(blk + 2);
+            __m256 dw, mw;
+            load_heads<BS>(w[r] + base * BS, loaded, dw, mw);
+            for (int b = 0; b < NB; ++b) sc[r][b] = _mm256_mul_ps(dw, load_floats(x[b].d + base, loaded));
+            if constexpr (T == GGML_Q4_1) _mm256_store_ps(m[r], mw);
+        }
+#pragma GCC unroll 8
+        for (int64_t j = 0; j < cnt; ++j) {
+            const int64_t ib = ib0 + j;
+            const __m256i lane = _mm256_set1_epi32(off + static_cast<int>(j));
+            for (int r = 0; r < NR; ++r) {
+                const __m256i wv = block_bytes<T>(w[r] + ib * BS);
                 for (int b = 0; b < NB; ++b) {
-                    summs[r][b] = kQ4_1FusedSumms ? __builtin_fmaf(m, x[b].s[ib], summs[r][b]) : summs[r][b] + m * x[b].s[ib];
+                    const __m256 d = _mm256_permutevar8x32_ps(sc[r][b], lane);
+                    acc[r][b] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(block_dot<T>(wv, x[b], ib)), acc[r][b]);
+                }
+                if constexpr (T == GGML_Q4_1) {
+                    for (int b = 0; b < NB; ++b) {
+                        summs[r][b] = kQ4_1FusedSumms ? __builtin_fmaf(m[r][off + j], x[b].s[ib], summs[r][b])
+                                                  : summs[r][b] + m[r][off + j] * x[b].s[ib];
+                    }
                 }
             }
         }
@@ -285,7 +333,7 @@ AC_INLINE void q_rows(const uint8_t *const *w, int64_t nb, const ActQ8ConstView 
 template <int T, int NB>
 AC_INLINE void matmul_q_group(const uint8_t *wb, size_t w_stride, int64_t nb, const ActQ8ConstView *xv, float *y,
                               int64_t ldy, int64_t r0, int64_t r1) {
-    constexpr int NR = NB == 1 ? 4 : (NB == 2 ? 2 : 1);
+    constexpr int NR = NB == 1 ? (T == GGML_Q8_0 ? 2 : 4) : (NB == 2 ? 2 : 1);
     float out[NR * NB];
     int64_t r = r0;
     for (; r + NR <= r1; r += NR) {
