@@ -26,6 +26,15 @@ function(agentcouncil_write_sanitized_java_launcher)
   if(NOT IS_ABSOLUTE "${ASAN_RUNTIME}" OR NOT EXISTS "${ASAN_RUNTIME}")
     message(FATAL_ERROR "${CMAKE_CXX_COMPILER} does not know its ASan runtime (got '${ASAN_RUNTIME}')")
   endif()
+  # The JVM does not load libstdc++ itself; unless it is there when ASan starts, ASan cannot find
+  # the real __cxa_throw and aborts at the library's first C++ exception.
+  execute_process(
+    COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=libstdc++.so.6
+    OUTPUT_VARIABLE CXX_RUNTIME
+    OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT IS_ABSOLUTE "${CXX_RUNTIME}" OR NOT EXISTS "${CXX_RUNTIME}")
+    message(FATAL_ERROR "${CMAKE_CXX_COMPILER} does not know its C++ runtime (got '${CXX_RUNTIME}')")
+  endif()
   configure_file(
     ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/sanitized-java.in
     ${CMAKE_BINARY_DIR}/sanitized-jvm/bin/java

@@ -106,15 +106,14 @@ typedef struct ac_model_params {
     int32_t n_rot;               /* rotary dimensions per head */
     float rope_freq_base;
     float rms_norm_eps;
-    const char *cache_dir;       /* where repacked weights may be cached; NULL: no cache */
 } ac_model_params;
 
 /*
  * Maps params->path read-only and checks every tensor the architecture needs against the table
  * (present, a type the kernels run, the shape the hyper-parameters imply, inside the file). Only
  * architecture "llama" runs so far (AC_ERR_UNSUPPORTED otherwise). The kernels read the file's
- * ggml blocks as they are, so nothing is repacked and cache_dir is not used yet. On success
- * *out is the model; on failure *out is left alone.
+ * ggml blocks as they are: nothing is repacked, so there is no weight cache to keep and a second
+ * start maps the same file again. On success *out is the model; on failure *out is left alone.
  */
 AC_API int ac_model_load(const ac_model_params *params, ac_model **out);
 

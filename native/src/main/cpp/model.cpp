@@ -4,7 +4,6 @@
 //
 // No repacked-weight cache: the kernels read ggml blocks exactly as the file stores them, so a
 // model load is an mmap plus these checks, and a second start costs the same (page cache aside).
-// params.cache_dir is accepted and ignored until a kernel wants another layout.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>

@@ -208,10 +208,6 @@ public final class AgentCouncilNative {
         public native float rms_norm_eps();
 
         public native ModelParams rms_norm_eps(float eps);
-
-        public native @Cast("const char*") BytePointer cache_dir();
-
-        public native ModelParams cache_dir(@Cast("const char*") BytePointer dir);
     }
 
     /** {@code ac_cpu_features_t}; native memory, freed by {@link #close()}. */
