@@ -4,10 +4,11 @@
 // on CPUs without AVX-512). Each includer first defines AC_X86_NAME and AC_X86_VNNI: 0 (none),
 // 1 (AVX512-VNNI + VL) or 2 (AVX-VNNI).
 //
-// Same numerics as kernels_portable.cpp up to the order of float additions: activations are
-// quantized bit-identically (ggml's AVX2 quantize_row_q8_1), every int32 lane of a block's
-// integer dot is exact, and each lane contributes float(lane) * (d_w * d_x) as in ggml's
-// vec_dot; Q4_1 adds m_w * s_x per block.
+// Bit for bit the numerics of kernels_portable.cpp, which are ggml's AVX2 kernels' (the order
+// of float operations in kernels_impl.h): activations are quantized as ggml's AVX2
+// quantize_row_q8_1, every int32 lane of a block's integer dot is exact whatever the
+// instructions (VNNI or not), and the float lanes, their FMAs and reductions follow ggml's order.
+// Only how many outputs are computed side by side differs, which no output can see.
 //
 // Everything is in an anonymous namespace: nothing compiled with these ISA flags may be visible
 // to the linker under a name the portable code could also use (no std:: templates either, which
