@@ -23,7 +23,6 @@
 #include <atomic>
 #include <cmath>
 #include <initializer_list>
-#include <limits>
 
 #include "engine.h"
 #include "fp16.h"
