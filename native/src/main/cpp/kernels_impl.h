@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "fp16.h"
 #include "kernels.h"
 
 namespace ac {
@@ -136,21 +137,6 @@ static inline float gemv_reduce(const float acc[4][8]) {
     return (t[0] + t[1]) + (t[2] + t[3]);
 }
 
-// Whether Q4_1's m * s terms are accumulated with an fma (ggml's `summs += m * s`, contracted by
-// the compiler when FMA is available) or a rounded product.
-constexpr bool kQ4_1FusedSumms = true;
-
-static inline uint32_t float_bits(float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, sizeof u);
-    return u;
-}
-
-static inline float bits_float(uint32_t u) {
-    float f;
-    std::memcpy(&f, &u, sizeof f);
-    return f;
-}
 
 // e^x as ggml_v_expf computes it (the Arm optimized-routines single-precision algorithm:
 // x = n ln2 + b, 2^n by exponent arithmetic, a degree-5 polynomial for e^b; at most 1.5 ulp
@@ -163,8 +149,8 @@ static inline float expf_ggml(float x) {
     const float z = __builtin_fmaf(x, 0x1.715476p+0f, r);
     const float n = z - r;
     const float b = __builtin_fmaf(-n, 0x1.7f7d1cp-20f, __builtin_fmaf(-n, 0x1.62e4p-1f, x));
-    const uint32_t e = float_bits(z) << 23;
-    const float k = bits_float(e + float_bits(1.0f));
+    const uint32_t e = fp32_bits(z) << 23;
+    const float k = fp32_from_bits(e + fp32_bits(1.0f));
     const float u = b * b;
     const float j = __builtin_fmaf(__builtin_fmaf(__builtin_fmaf(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, __builtin_fmaf(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)), u,
                              0x1.ffffecp-1f * b);
@@ -172,11 +158,11 @@ static inline float expf_ggml(float x) {
         return __builtin_fmaf(j, k, k);
     }
     const uint32_t g = n <= 0.0f ? 0x82000000u : 0u;
-    const float s1 = bits_float(g + 0x7f000000u);
+    const float s1 = fp32_from_bits(g + 0x7f000000u);
     if (__builtin_fabsf(n) > 192.0f) {
         return s1 * s1;
     }
-    const float s2 = bits_float(e - g);
+    const float s2 = fp32_from_bits(e - g);
     return __builtin_fmaf(s2, j, s2) * s1;
 }
 

@@ -174,7 +174,7 @@ float dot_q4_1(const BlockQ4_1 *w, const ActQ8ConstView &x, int64_t nb) {
         const uint8_t *qs = w[ib].qs;
         add_block([&](int e) { return nibble(qs, e); }, x.qs + ib * kQK, fp16_to_fp32(w[ib].d) * x.d[ib], lane);
         const float m = fp16_to_fp32(w[ib].m);
-        summs = kQ4_1FusedSumms ? __builtin_fmaf(m, x.s[ib], summs) : summs + m * x.s[ib];
+        summs = __builtin_fmaf(m, x.s[ib], summs);
     }
     return hsum8(lane) + summs;
 }

@@ -188,6 +188,30 @@ void prepare(int32_t type, const float *x, int64_t n, void *out) {
     }
 }
 
+// Calls f(Cols<nt>{}) for nt in 1..4: the number of activation rows as a compile-time constant.
+template <int N>
+struct Cols {
+    static constexpr int value = N;
+};
+
+template <class F>
+AC_INLINE void with_cols(int nt, F &&f) {
+    switch (nt) {
+        case 1:
+            f(Cols<1>{});
+            break;
+        case 2:
+            f(Cols<2>{});
+            break;
+        case 3:
+            f(Cols<3>{});
+            break;
+        default:
+            f(Cols<4>{});
+            break;
+    }
+}
+
 // ---- quantized matmul -----------------------------------------------------------------------
 //
 // Each output is one FMA chain over the row's blocks (ggml's order, kernels_impl.h), so the
@@ -315,8 +339,7 @@ AC_INLINE void q_rows(const uint8_t *const *w, int64_t nb, const ActQ8ConstView 
                 }
                 if constexpr (T == GGML_Q4_1) {
                     for (int b = 0; b < NB; ++b) {
-                        summs[r][b] = kQ4_1FusedSumms ? __builtin_fmaf(m[r][off + j], x[b].s[ib], summs[r][b])
-                                                  : summs[r][b] + m[r][off + j] * x[b].s[ib];
+                        summs[r][b] = __builtin_fmaf(m[r][off + j], x[b].s[ib], summs[r][b]);
                     }
                 }
             }
@@ -365,20 +388,7 @@ void matmul_q(const void *w, size_t w_stride, int64_t n, const void *x, size_t x
             xv[k] = act_q8_view(T, xb + static_cast<size_t>(b0 + k) * x_stride, n);
         }
         float *yb = y + static_cast<int64_t>(b0) * ldy;
-        switch (nt) {
-            case 1:
-                matmul_q_group<T, 1>(wb, w_stride, nb, xv, yb, ldy, r0, r1);
-                break;
-            case 2:
-                matmul_q_group<T, 2>(wb, w_stride, nb, xv, yb, ldy, r0, r1);
-                break;
-            case 3:
-                matmul_q_group<T, 3>(wb, w_stride, nb, xv, yb, ldy, r0, r1);
-                break;
-            default:
-                matmul_q_group<T, 4>(wb, w_stride, nb, xv, yb, ldy, r0, r1);
-                break;
-        }
+        with_cols(nt, [&](auto c) { matmul_q_group<T, decltype(c)::value>(wb, w_stride, nb, xv, yb, ldy, r0, r1); });
     }
 }
 
@@ -528,20 +538,7 @@ void matmul_f(const void *w, size_t w_stride, int64_t n, const void *x, size_t x
             xr[k] = reinterpret_cast<const E *>(xb + static_cast<size_t>(b0 + k) * x_stride);
         }
         float *yb = y + static_cast<int64_t>(b0) * ldy;
-        switch (nt) {
-            case 1:
-                matmul_f_group<T, 1>(wb, w_stride, n, xr, yb, ldy, r0, r1);
-                break;
-            case 2:
-                matmul_f_group<T, 2>(wb, w_stride, n, xr, yb, ldy, r0, r1);
-                break;
-            case 3:
-                matmul_f_group<T, 3>(wb, w_stride, n, xr, yb, ldy, r0, r1);
-                break;
-            default:
-                matmul_f_group<T, 4>(wb, w_stride, n, xr, yb, ldy, r0, r1);
-                break;
-        }
+        with_cols(nt, [&](auto c) { matmul_f_group<T, decltype(c)::value>(wb, w_stride, n, xr, yb, ldy, r0, r1); });
     }
 }
 
