@@ -94,7 +94,7 @@ typedef struct ac_tensor_desc {
 typedef struct ac_model_params {
     const char *path;            /* GGUF file, mapped read-only */
     uint64_t file_size;          /* as seen by Java; a different size on disk is AC_ERR_BAD_MODEL */
-    const char *architecture;    /* "llama" */
+    const char *architecture;    /* "llama", "qwen2" or "qwen3" */
     const ac_tensor_desc *tensors;
     int32_t n_tensors;
     int32_t n_vocab;
@@ -103,6 +103,7 @@ typedef struct ac_model_params {
     int32_t n_head;
     int32_t n_head_kv;
     int32_t n_ff;
+    int32_t head_dim;            /* per attention head; llama, qwen2: n_embd / n_head */
     int32_t n_rot;               /* rotary dimensions per head */
     float rope_freq_base;
     float rms_norm_eps;
@@ -110,10 +111,10 @@ typedef struct ac_model_params {
 
 /*
  * Maps params->path read-only and checks every tensor the architecture needs against the table
- * (present, a type the kernels run, the shape the hyper-parameters imply, inside the file). Only
- * architecture "llama" runs so far (AC_ERR_UNSUPPORTED otherwise). The kernels read the file's
- * ggml blocks as they are: nothing is repacked, so there is no weight cache to keep and a second
- * start maps the same file again. On success *out is the model; on failure *out is left alone.
+ * (present, a type the kernels run, the shape the hyper-parameters imply, inside the file).
+ * Architectures "llama", "qwen2" and "qwen3" run (AC_ERR_UNSUPPORTED otherwise). The kernels read
+ * the file's ggml blocks as they are: nothing is repacked, so there is no weight cache to keep and
+ * a second start maps the same file again. On success *out is the model; on failure *out is left alone.
  */
 AC_API int ac_model_load(const ac_model_params *params, ac_model **out);
 

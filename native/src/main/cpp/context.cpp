@@ -94,12 +94,13 @@ std::unique_ptr<Context> create_context(Model *model, int32_t n_ctx, int32_t n_t
     ctx->k_cache = Buffer(checked_product({L, KVH, static_cast<size_t>(n_ctx), HD, 2}));
     ctx->v_cache = Buffer(checked_product({L, KVH, HD, static_cast<size_t>(ctx->kv_stride), 2}));
 
-    const size_t E = static_cast<size_t>(hp.n_embd), KV = static_cast<size_t>(hp.kv_dim()), FF = static_cast<size_t>(hp.n_ff);
+    const size_t E = static_cast<size_t>(hp.n_embd), Q = static_cast<size_t>(hp.q_dim()), KV = static_cast<size_t>(hp.kv_dim()),
+                 FF = static_cast<size_t>(hp.n_ff);
     ctx->x = Buffer(B * E * 4);
-    ctx->q = Buffer(B * E * 4);
+    ctx->q = Buffer(B * Q * 4);
     ctx->k = Buffer(B * KV * 4);
     ctx->v = Buffer(B * KV * 4);
-    ctx->attn = Buffer(B * E * 4);
+    ctx->attn = Buffer(B * Q * 4);
     ctx->proj = Buffer(B * E * 4);
     ctx->gate = Buffer(B * FF * 4);
     ctx->up = Buffer(B * FF * 4);
@@ -108,7 +109,7 @@ std::unique_ptr<Context> create_context(Model *model, int32_t n_ctx, int32_t n_t
     for (Buffer &a : ctx->act) a = Buffer(B * ctx->act_row_bytes);
 
     const size_t T = static_cast<size_t>(kAttnTile), S = static_cast<size_t>(ctx->kv_stride);
-    ctx->attn_q_offset = round64(std::max(E, FF) * 4);
+    ctx->attn_q_offset = round64(std::max({E, Q, FF}) * 4);
     ctx->attn_scores_offset = ctx->attn_q_offset + round64(T * activation_row_bytes(GGML_F16, hp.head_dim));
     ctx->attn_p_offset = ctx->attn_scores_offset + round64(checked_product({T, S, 4}));
     ctx->thread_scratch_bytes = ctx->attn_p_offset + round64(checked_product({T, activation_row_bytes(GGML_F16, ctx->kv_stride)}));

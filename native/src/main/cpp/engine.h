@@ -42,7 +42,13 @@ struct Tensor {
     const float *f32() const { return reinterpret_cast<const float *>(data); }
 };
 
+// What the architectures add to the llama forward pass:
+//   qwen2  bias on q, k and v; NeoX-style RoPE (pairs the two halves of the rotated dimensions)
+//   qwen3  RMS norm of each query and key head before RoPE (QK-norm); NeoX-style RoPE
+enum class Arch { llama, qwen2, qwen3 };
+
 struct HParams {
+    Arch arch = Arch::llama;
     int32_t n_vocab = 0;
     int32_t n_embd = 0;
     int32_t n_layer = 0;
@@ -50,19 +56,23 @@ struct HParams {
     int32_t n_head_kv = 0;
     int32_t n_ff = 0;
     int32_t n_rot = 0;
-    int32_t head_dim = 0;  // n_embd / n_head
+    int32_t head_dim = 0;  // n_embd / n_head, except qwen3
     float rope_freq_base = 10000.0f;
     float rms_norm_eps = 1e-5f;
 
+    bool rope_neox() const { return arch != Arch::llama; }
+    int32_t q_dim() const { return n_head * head_dim; }
     int32_t kv_dim() const { return n_head_kv * head_dim; }
     int32_t gqa_ratio() const { return n_head / n_head_kv; }
 };
 
 // Names follow the paper and ggml: wq, wk, wv, wo for attention; the SwiGLU FFN is
-// down(silu(gate(x)) * up(x)).
+// down(silu(gate(x)) * up(x)). Tensors an architecture does not have stay empty (data null).
 struct Layer {
     Tensor attn_norm;
     Tensor wq, wk, wv, wo;
+    Tensor bq, bk, bv;              // qwen2
+    Tensor attn_q_norm, attn_k_norm;  // qwen3: [head_dim], shared by the heads
     Tensor ffn_norm;
     Tensor ffn_gate, ffn_up, ffn_down;
 };
@@ -127,15 +137,15 @@ struct Context {
 
     // Scratch, [max_batch][width] floats unless noted.
     Buffer x;               // residual stream, n_embd
-    Buffer q, k, v;         // n_embd, kv_dim, kv_dim
-    Buffer attn;            // attention output before wo, n_embd
+    Buffer q, k, v;         // q_dim, kv_dim, kv_dim
+    Buffer attn;            // attention output before wo, q_dim
     Buffer proj;            // output of wo and of ffn_down, n_embd
     Buffer gate, up;        // n_ff
     Buffer rope_cos_sin;    // [max_batch][n_rot] interleaved cos, sin per rotated pair
     static constexpr int kActSlots = 3;
     Buffer act[kActSlots];  // activation rows prepared for the kernels, one slot per weight type
     size_t act_row_bytes = 0;
-    // Per thread: a float row of max(n_embd, n_ff) (norm and SwiGLU outputs), then one attention
+    // Per thread: a float row of max(n_embd, q_dim, n_ff) (norm and SwiGLU outputs), then one attention
     // tile: its queries prepared for F16 keys, its scores [kAttnTile][kv_stride], and its
     // probabilities prepared for F16 values.
     Buffer thread_scratch;

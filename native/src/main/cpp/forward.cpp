@@ -1,10 +1,13 @@
-// forward.cpp - the llama forward pass (SmolLM2, Llama 2/3 style), numerically as llama.cpp:
+// forward.cpp - the forward pass of the llama family (SmolLM2, Llama 2/3; Qwen2, Qwen3),
+// numerically as llama.cpp:
 //
 //   x = token_embd[tokens]
 //   for each layer:
 //       h = rms_norm(x) * attn_norm
-//       q, k, v = wq h, wk h, wv h
-//       q, k = rope(q), rope(k)                        adjacent pairs (x[2i], x[2i+1])
+//       q, k, v = wq h, wk h, wv h                     qwen2: + bq, bk, bv
+//       q, k = rms_norm(q) * q_norm, ... per head      qwen3 only
+//       q, k = rope(q), rope(k)                        llama: adjacent pairs (x[2i], x[2i+1]);
+//                                                      qwen: NeoX halves (x[i], x[i + n_rot/2])
 //       cache <- k, v                                  F16
 //       a = softmax(q k^T / sqrt(head_dim) + causal mask) v      per head, GQA
 //       x = x + wo a
@@ -58,16 +61,28 @@ void rope_angles(int32_t pos, int32_t n_rot, float base, float *cos_sin) {
     }
 }
 
-// llama.cpp's "normal" rope: rotates adjacent pairs; dimensions past n_rot stay as they are.
-// (GGUF converters permute the llama Q/K weights so that adjacent pairs are the right ones.)
-// The fmas are where GCC contracts ggml's x0*c - x1*s and x0*s + x1*c at -O3 -march=native.
-void rope(float *x, const float *cos_sin, int32_t n_rot) {
-    for (int32_t i = 0; i < n_rot; i += 2) {
-        const float c = cos_sin[i], s = cos_sin[i + 1];
-        const float x0 = x[i], x1 = x[i + 1];
-        x[i] = __builtin_fmaf(x0, c, -(x1 * s));
-        x[i + 1] = __builtin_fmaf(x0, s, x1 * c);
+// Rotates pair k, (x[a], x[a + offset]), by angle k; dimensions past n_rot stay as they are.
+// llama.cpp's "normal" rope pairs adjacent dimensions (a = 2k, offset 1; GGUF converters permute
+// the llama Q/K weights so that these are the right pairs), NeoX-style the two halves (a = k,
+// offset n_rot / 2). The fmas are where GCC contracts ggml's x0*c - x1*s and x0*s + x1*c at -O3
+// -march=native.
+void rope(float *x, const float *cos_sin, int32_t n_rot, bool neox) {
+    const int32_t offset = neox ? n_rot / 2 : 1;
+    for (int32_t k = 0; k < n_rot / 2; ++k) {
+        const float c = cos_sin[2 * k], s = cos_sin[2 * k + 1];
+        float *p = x + (neox ? k : 2 * k);
+        const float x0 = p[0], x1 = p[offset];
+        p[0] = __builtin_fmaf(x0, c, -(x1 * s));
+        p[offset] = __builtin_fmaf(x0, s, x1 * c);
     }
+}
+
+// What happens to a head's query or key between its projection and the cache: bias (qwen2),
+// RMS norm (qwen3), rope.
+void position_head(float *x, const float *bias, const Tensor &norm, const float *cos_sin, const HParams &hp) {
+    if (bias != nullptr) add_inplace(x, bias, hp.head_dim);
+    if (norm.data != nullptr) rms_norm(x, norm.f32(), hp.head_dim, hp.rms_norm_eps, x);
+    rope(x, cos_sin, hp.n_rot, hp.rope_neox());
 }
 
 // ---- batched matmuls -------------------------------------------------------------------------
@@ -116,7 +131,7 @@ void matmuls(Context &ctx, int32_t first, int32_t end, int64_t n, MakeRow &&make
             split_range(w.rows, ith, nth, 16, &r0, &r1);
             if (r0 < r1) {
                 K.matmul(w.type, w.data, w.row_stride, n, ctx.act[slot_of[i]].bytes(), act_stride, batch, mm[i].y, mm[i].ldy, r0, r1,
-                         batch == 1);
+                         batch);
             }
         }
     });
@@ -124,12 +139,15 @@ void matmuls(Context &ctx, int32_t first, int32_t end, int64_t n, MakeRow &&make
 
 // ---- attention -------------------------------------------------------------------------------
 
-// RoPE on the batch's q and k, k and v into the cache at positions n_past.., then causal
-// grouped-query attention of every query head over its token's prefix, into ctx.attn.
+// Bias, norm and RoPE on the batch's q and k, k and v into the cache at positions n_past.., then
+// causal grouped-query attention of every query head over its token's prefix, into ctx.attn.
 void attention(Context &ctx, int il, int32_t n_tokens) {
     const HParams &hp = ctx.model->hp;
+    const Layer &L = ctx.model->layers[static_cast<size_t>(il)];
     const Kernels &K = kernels();
-    const int32_t E = hp.n_embd, KV = hp.kv_dim(), hd = hp.head_dim, n_rot = hp.n_rot;
+    const int32_t Q = hp.q_dim(), KV = hp.kv_dim(), hd = hp.head_dim, n_rot = hp.n_rot;
+    const float *bq = L.bq.data ? L.bq.f32() : nullptr, *bk = L.bk.data ? L.bk.f32() : nullptr;
+    const float *bv = L.bv.data ? L.bv.f32() : nullptr;
     const int32_t p0 = ctx.n_past;
     float *q = ctx.q.as<float>(), *k = ctx.k.as<float>(), *v = ctx.v.as<float>(), *out = ctx.attn.as<float>();
     const float *cos_sin = ctx.rope_cos_sin.as<float>();
@@ -142,24 +160,24 @@ void attention(Context &ctx, int il, int32_t n_tokens) {
     std::atomic<int32_t> next_task{0};
 
     const size_t q_row = activation_row_bytes(GGML_F16, hd);
-    // ggml multiplies all of a head's queries at once: a matrix product, or for a single token a
-    // matrix-vector product, which sums in another order.
-    const bool gemv = n_tokens == 1;
 
     ctx.pool->run([&](int ith, int nth) {
-        // 1. rope, and the new keys and values into the cache (split by token)
+        // 1. positions into q and k, and the new keys and values into the cache (split by token)
         int64_t t0, t1;
         split_range(n_tokens, ith, nth, 1, &t0, &t1);
         for (int64_t t = t0; t < t1; ++t) {
             const float *cs = cos_sin + t * n_rot;
-            for (int32_t h = 0; h < hp.n_head; ++h) rope(q + t * E + h * hd, cs, n_rot);
+            for (int32_t h = 0; h < hp.n_head; ++h) {
+                position_head(q + t * Q + h * hd, bq ? bq + h * hd : nullptr, L.attn_q_norm, cs, hp);
+            }
             const size_t pos = static_cast<size_t>(p0 + t);
             for (int32_t g = 0; g < hp.n_head_kv; ++g) {
                 float *kt = k + t * KV + g * hd;
-                rope(kt, cs, n_rot);
+                position_head(kt, bk ? bk + g * hd : nullptr, L.attn_k_norm, cs, hp);
                 uint16_t *kc = k_cache + ctx.k_offset(il, g) + pos * static_cast<size_t>(hd);
                 for (int32_t d = 0; d < hd; ++d) kc[d] = fp32_to_fp16(kt[d]);
-                const float *vt = v + t * KV + g * hd;
+                float *vt = v + t * KV + g * hd;
+                if (bv != nullptr) add_inplace(vt, bv + g * hd, hd);
                 uint16_t *vc = v_cache + ctx.v_offset(il, g) + pos;
                 for (int32_t d = 0; d < hd; ++d) vc[static_cast<size_t>(d) * kv_stride] = fp32_to_fp16(vt[d]);
             }
@@ -180,11 +198,11 @@ void attention(Context &ctx, int il, int32_t n_tokens) {
             const size_t p_row = activation_row_bytes(GGML_F16, n_pad);
 
             for (int32_t i = 0; i < count; ++i) {
-                K.prepare(GGML_F16, q + static_cast<int64_t>(first + i) * E + h * hd, hd, q_act + static_cast<size_t>(i) * q_row);
+                K.prepare(GGML_F16, q + static_cast<int64_t>(first + i) * Q + h * hd, hd, q_act + static_cast<size_t>(i) * q_row);
             }
             // scores[i][j] = k_j . q_i
             K.matmul(GGML_F16, k_cache + ctx.k_offset(il, g), static_cast<size_t>(hd) * 2, hd, q_act, q_row, count, scores, n_pad, 0,
-                     n_kv, gemv);
+                     n_kv, n_tokens);  // ggml multiplies all of a head's queries at once
             for (int32_t i = 0; i < count; ++i) {
                 float *s = scores + static_cast<int64_t>(i) * n_pad;
                 K.softmax(s, p0 + first + i + 1, n_pad, scale);
@@ -192,7 +210,7 @@ void attention(Context &ctx, int il, int32_t n_tokens) {
             }
             // out[i][d] = sum_j p_i[j] v_j[d]: rows of Vt are head dimensions
             K.matmul(GGML_F16, v_cache + ctx.v_offset(il, g), kv_stride * 2, n_pad, p_act, p_row, count,
-                     out + static_cast<int64_t>(first) * E + h * hd, E, 0, hd, gemv);
+                     out + static_cast<int64_t>(first) * Q + h * hd, Q, 0, hd, n_tokens);
         }
     });
 }
@@ -203,7 +221,7 @@ void forward_batch(Context &ctx, const int32_t *tokens, int32_t n_tokens, bool a
     const Model &m = *ctx.model;
     const HParams &hp = m.hp;
     const Kernels &K = kernels();
-    const int64_t E = hp.n_embd, KV = hp.kv_dim(), FF = hp.n_ff;
+    const int64_t E = hp.n_embd, Q = hp.q_dim(), KV = hp.kv_dim(), FF = hp.n_ff;
     const float eps = hp.rms_norm_eps;
     float *x = ctx.x.as<float>(), *q = ctx.q.as<float>(), *k = ctx.k.as<float>(), *v = ctx.v.as<float>();
     float *attn = ctx.attn.as<float>(), *proj = ctx.proj.as<float>(), *gate = ctx.gate.as<float>(), *up = ctx.up.as<float>();
@@ -228,9 +246,9 @@ void forward_batch(Context &ctx, const int32_t *tokens, int32_t n_tokens, bool a
                 rms_norm(xt, L.attn_norm.f32(), E, eps, tmp);
                 return tmp;
             },
-            {{&L.wq, q, E}, {&L.wk, k, KV}, {&L.wv, v, KV}});
+            {{&L.wq, q, Q}, {&L.wk, k, KV}, {&L.wv, v, KV}});
         attention(ctx, il, n_tokens);
-        matmuls(ctx, 0, n_tokens, E, [&](int32_t t, float *) { return attn + t * E; }, {{&L.wo, proj, E}});
+        matmuls(ctx, 0, n_tokens, Q, [&](int32_t t, float *) { return attn + t * Q; }, {{&L.wo, proj, E}});
 
         // feed-forward block
         matmuls(

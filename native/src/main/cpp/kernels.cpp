@@ -15,14 +15,18 @@ bool is_supported(int32_t type) {
         case GGML_BF16:
         case GGML_Q4_0:
         case GGML_Q4_1:
+        case GGML_Q5_0:
         case GGML_Q8_0:
+        case GGML_Q4_K:
+        case GGML_Q5_K:
+        case GGML_Q6_K:
             return true;
         default:
             return false;
     }
 }
 
-int64_t block_size(int32_t type) { return is_quantized(type) ? kQK : 1; }
+int64_t block_size(int32_t type) { return is_k_quant(type) ? kQKK : is_quantized(type) ? kQK : 1; }
 
 size_t row_bytes(int32_t type, int64_t n) {
     const auto un = static_cast<size_t>(n);
@@ -36,8 +40,16 @@ size_t row_bytes(int32_t type, int64_t n) {
             return un / 32 * sizeof(BlockQ4_0);
         case GGML_Q4_1:
             return un / 32 * sizeof(BlockQ4_1);
+        case GGML_Q5_0:
+            return un / 32 * sizeof(BlockQ5_0);
         case GGML_Q8_0:
             return un / 32 * sizeof(BlockQ8_0);
+        case GGML_Q4_K:
+            return un / 256 * sizeof(BlockQ4_K);
+        case GGML_Q5_K:
+            return un / 256 * sizeof(BlockQ5_K);
+        case GGML_Q6_K:
+            return un / 256 * sizeof(BlockQ6_K);
         default:
             return 0;
     }
@@ -52,8 +64,13 @@ size_t activation_row_bytes(int32_t type, int64_t n) {
             return 2 * static_cast<size_t>(n);
         case GGML_Q4_0:
         case GGML_Q4_1:
+        case GGML_Q5_0:
         case GGML_Q8_0:
             return act_q8_bytes(type, n);
+        case GGML_Q4_K:
+        case GGML_Q5_K:
+        case GGML_Q6_K:
+            return static_cast<size_t>(n) / 256 * sizeof(BlockQ8_K);
         default:
             return 0;
     }

@@ -21,13 +21,18 @@ enum GgmlType : int32_t {
     GGML_F16 = 1,
     GGML_Q4_0 = 2,
     GGML_Q4_1 = 3,
+    GGML_Q5_0 = 6,
     GGML_Q8_0 = 8,
+    GGML_Q4_K = 12,
+    GGML_Q5_K = 13,
+    GGML_Q6_K = 14,
     GGML_BF16 = 30,
 };
 
 bool is_supported(int32_t type);
 
-// Elements per block: 32 for Q4_0, Q4_1, Q8_0; 1 for F32, F16, BF16. n must be a multiple.
+// Elements per block: 256 for the K-quants (Q4_K, Q5_K, Q6_K), 32 for the other quantized types,
+// 1 for F32, F16, BF16. n must be a multiple.
 int64_t block_size(int32_t type);
 
 // Bytes of one row of n elements of a weight type (n a multiple of the block size).
@@ -43,11 +48,12 @@ struct Kernels {
     void (*prepare)(int32_t type, const float *x, int64_t n, void *out);
 
     // Y[b * ldy + r] = dot(row r of W, activation row b) for r in [r0, r1), b in [0, batch).
-    // W rows are w_stride bytes apart; activation rows x_stride bytes apart. gemv says that ggml
-    // would see this product as matrix times one vector (its n == 1), where its float types sum
-    // in another order than for a matrix product (kernels_impl.h); quantized types ignore it.
+    // W rows are w_stride bytes apart; activation rows x_stride bytes apart. op_cols is the
+    // number of columns ggml would see in this product (its ne11, which may exceed batch when the
+    // caller splits the work): ggml sums in another order for one column (float types) and for
+    // fewer than 8 (K-quants) than for more (kernels_impl.h, "ggml's order").
     void (*matmul)(int32_t type, const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride,
-                   int32_t batch, float *y, int64_t ldy, int64_t r0, int64_t r1, bool gemv);
+                   int32_t batch, float *y, int64_t ldy, int64_t r0, int64_t r1, int32_t op_cols);
 
     // Dequantizes row `row` of W (n elements) into out[n]: embedding lookup.
     void (*get_row)(int32_t type, const void *w, int64_t n, int64_t row, float *out);

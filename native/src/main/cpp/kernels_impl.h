@@ -15,7 +15,8 @@
 
 namespace ac {
 
-constexpr int64_t kQK = 32;  // elements per block of every quantized type
+constexpr int64_t kQK = 32;   // elements per block of Q4_0, Q4_1, Q5_0, Q8_0
+constexpr int64_t kQKK = 256;  // elements per super-block of the K-quants
 
 // ggml's blocks, byte for byte (fp16 fields as raw bits).
 struct BlockQ4_0 {
@@ -27,15 +28,76 @@ struct BlockQ4_1 {
     uint16_t m;
     uint8_t qs[16];
 };
+struct BlockQ5_0 {
+    uint16_t d;
+    uint8_t qh[4];   // bit j: the fifth bit of element j
+    uint8_t qs[16];  // as Q4_0; element = nibble + 16 * bit - 16
+};
 struct BlockQ8_0 {
     uint16_t d;
     int8_t qs[32];
 };
+// K-quants: 256 elements, 8 sub-blocks of 32 (Q4_K, Q5_K: 6-bit scale and min each) or 16 of 16
+// (Q6_K: int8 scale each). Element e of sub-block j (natural order) is, per 64-element chunk c
+// (Q4_K, Q5_K): sub-block 2c in the low nibbles of qs[32c..32c+32), 2c+1 in the high nibbles;
+// Q5_K's fifth bit of element l of sub-block j is bit j of qh[l]. Q6_K: see q6_k_value().
+struct BlockQ4_K {
+    uint16_t d;
+    uint16_t dmin;
+    uint8_t scales[12];  // packed 6-bit scales and mins (k_scale_min())
+    uint8_t qs[128];
+};
+struct BlockQ5_K {
+    uint16_t d;
+    uint16_t dmin;
+    uint8_t scales[12];
+    uint8_t qh[32];
+    uint8_t qs[128];
+};
+struct BlockQ6_K {
+    uint8_t ql[128];
+    uint8_t qh[64];
+    int8_t scales[16];
+    uint16_t d;
+};
+// The activation row for the K-quants is ggml's block_q8_K, as quantize_row_q8_K writes it.
+struct BlockQ8_K {
+    float d;           // 1 / (-127 / x_max), x_max the first element of largest magnitude
+    int8_t qs[256];    // round half to even of x * (-127 / x_max)
+    int16_t bsums[16]; // sums of qs per 16 elements
+};
 static_assert(sizeof(BlockQ4_0) == 18, "ggml block_q4_0");
 static_assert(sizeof(BlockQ4_1) == 20, "ggml block_q4_1");
+static_assert(sizeof(BlockQ5_0) == 22, "ggml block_q5_0");
 static_assert(sizeof(BlockQ8_0) == 34, "ggml block_q8_0");
+static_assert(sizeof(BlockQ4_K) == 144, "ggml block_q4_K");
+static_assert(sizeof(BlockQ5_K) == 176, "ggml block_q5_K");
+static_assert(sizeof(BlockQ6_K) == 210, "ggml block_q6_K");
+static_assert(sizeof(BlockQ8_K) == 292, "ggml block_q8_K");
 
-// A prepared activation row for the quantized weight types (Q4_0, Q4_1, Q8_0): ggml's
+static inline bool is_k_quant(int32_t type) { return type == GGML_Q4_K || type == GGML_Q5_K || type == GGML_Q6_K; }
+
+// Scale and min of sub-block j (0..7) of a Q4_K/Q5_K super-block (ggml's get_scale_min_k4).
+static inline void k_scale_min(const uint8_t *q, int j, int32_t *sc, int32_t *m) {
+    if (j < 4) {
+        *sc = q[j] & 63;
+        *m = q[j + 4] & 63;
+    } else {
+        *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
+        *m = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
+    }
+}
+
+// Element e (0..255) of a Q6_K super-block as stored, 0..63 (the weight is this minus 32): per
+// 128-element half h, element l of each quarter q takes 4 bits from ql and 2 from qh.
+static inline int32_t q6_k_value(const BlockQ6_K &b, int e) {
+    const int h = e / 128, q = (e % 128) / 32, l = e % 32;
+    const uint8_t *ql = b.ql + 64 * h, *qh = b.qh + 32 * h;
+    const int32_t lo = q & 1 ? ql[l + 32] : ql[l];
+    return ((q < 2 ? lo & 0xF : lo >> 4) | (((qh[l] >> (2 * q)) & 3) << 4));
+}
+
+// A prepared activation row for the 32-block weight types (Q4_0, Q4_1, Q5_0, Q8_0): ggml's
 // quantize_row_q8_1 (the AVX2 one: d = amax/127, id = 127/amax, round half to even), stored
 // planar so that the kernels find every block's numbers without unpacking (nb = n / 32):
 //
@@ -43,10 +105,11 @@ static_assert(sizeof(BlockQ8_0) == 34, "ggml block_q8_0");
 //   float   d[nb]        block scale amax/127 rounded to fp16, as a float
 //   float   s[nb]        ggml's q8_1 "s": fp16(d_unrounded * sum(q of the block)), as a float
 //   int32_t isum[nb]     sum(q of the block)
-//   int32_t corr[8 * nb] only for Q4_0 and Q8_0: corr[8 ib + k] = F * (sum of the q of
-//                        elements 4k..4k+3 of block ib), F = 8 for Q4_0 (so that
-//                        sum(nibble * q) - corr = sum((nibble - 8) * q) per int32 lane) and 128
-//                        for Q8_0 (sum((w + 128) * q) - corr = sum(w * q): unsigned x signed VNNI)
+//   int32_t corr[8 * nb] not for Q4_1: corr[8 ib + k] = F * (sum of the q of elements
+//                        4k..4k+3 of block ib), F = 8 for Q4_0 (so that sum(nibble * q) - corr =
+//                        sum((nibble - 8) * q) per int32 lane), 16 for Q5_0 (likewise with the
+//                        5-bit value) and 128 for Q8_0 (sum((w + 128) * q) - corr = sum(w * q):
+//                        unsigned x signed VNNI)
 //
 // With a 4-byte aligned row start every float/int field is aligned (n is a multiple of 32).
 struct ActQ8View {
@@ -65,9 +128,9 @@ struct ActQ8ConstView {
     const int32_t *corr;
 };
 
-static inline bool act_q8_has_corr(int32_t type) { return type == GGML_Q4_0 || type == GGML_Q8_0; }
+static inline bool act_q8_has_corr(int32_t type) { return type != GGML_Q4_1; }
 
-static inline int32_t act_q8_corr_factor(int32_t type) { return type == GGML_Q4_0 ? 8 : 128; }
+static inline int32_t act_q8_corr_factor(int32_t type) { return type == GGML_Q4_0 ? 8 : type == GGML_Q5_0 ? 16 : 128; }
 
 static inline size_t act_q8_bytes(int32_t type, int64_t n) {
     const int64_t nb = n / kQK;
@@ -123,6 +186,19 @@ static inline void act_q8_fill_corr(int32_t type, const ActQ8View &a, int64_t nb
 //                  then a = (acc0 + acc2) + (acc1 + acc3) lanewise, t_k = a_k + a_k+4, result
 //                  (t0 + t1) + (t2 + t3); the tail adds products in double (F32: a float fma
 //                  chain). BF16 follows the same rule, which is not ggml's own BF16 order.
+//   K-quant dot, fewer than 8 columns (ggml_vec_dot_qN_K_q8_K): per super-block, 8 exact int32
+//                  lanes, lane k = sum over the 32-element groups g of scale(element) *
+//                  q_w * q_x for elements 32g + 4k..32g + 4k+3 (q_w unsigned as stored; Q6_K's
+//                  lane then less 32 * (sc[2k] bsum[2k] + sc[2k+1] bsum[2k+1]));
+//                  lane_k = fma(d_x * d_w, float(lane), lane_k) super-block after super-block;
+//                  result hsum8(lanes) + the mins term. Mins, with dm = (-d_x) * dmin_w and
+//                  S_j = bsum[2j] + bsum[2j+1]: Q4_K 4 lanes m_p = fma(dm, float(min[2p] S[2p]
+//                  + min[2p+1] S[2p+1]), m_p), term (m0 + m2) + (m1 + m3); Q5_K one chain
+//                  summs = fma(dm, float(sum_j min[j] S_j), summs).
+//   K-quant matmul, 8 or more columns (ggml's tiled matmul): per super-block the exact
+//                  s1 = sum scale * (q_w - bias) * q_x (bias 32 for Q6_K, else 0) and s2 =
+//                  sum_j min[j] S_j; r = d_w * float(s1), then (Q4_K, Q5_K) r = fma(-dmin_w,
+//                  float(s2), r); acc = fma(r, d_x, acc) super-block after super-block.
 //   hsum8(a):      ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)).
 //   softmax:       e_i = expf_ggml(x_i - max), summed per 8 (hsum8) into a double, then
 //                  e_i * float(1 / sum) (ggml_vec_soft_max_f32).
@@ -166,7 +242,13 @@ static inline float expf_ggml(float x) {
     return __builtin_fmaf(s2, j, s2) * s1;
 }
 
-static inline bool is_quantized(int32_t type) { return type == GGML_Q4_0 || type == GGML_Q4_1 || type == GGML_Q8_0; }
+// The 32-block quantized types, whose activations are ActQ8 rows.
+static inline bool is_quantized(int32_t type) {
+    return type == GGML_Q4_0 || type == GGML_Q4_1 || type == GGML_Q5_0 || type == GGML_Q8_0;
+}
+
+// ggml switches K-quant products of this many columns or more to its tiled kernel.
+constexpr int32_t kTiledMinCols = 8;
 
 // The implementations (each defined in its own translation unit). The vectorised ones may only
 // be called when the CPU has their instructions.

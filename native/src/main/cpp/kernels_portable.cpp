@@ -37,6 +37,33 @@ void quantize_block_q8(const float *x, int8_t *qs, float *d_out, float *s_out, i
     *isum_out = sum;
 }
 
+// One super-block of ggml's quantize_row_q8_K (its reference C, which every CPU build uses).
+void quantize_block_q8_K(const float *x, BlockQ8_K *y) {
+    float max = 0.0f, amax = 0.0f;
+    for (int j = 0; j < kQKK; ++j) {
+        const float ax = std::fabs(x[j]);
+        if (ax > amax) {
+            amax = ax;
+            max = x[j];
+        }
+    }
+    std::memset(y, 0, sizeof(*y));
+    if (amax == 0.0f) {
+        return;
+    }
+    const float iscale = -127.0f / max;
+    for (int j = 0; j < kQKK; ++j) {
+        const float v = std::nearbyint(iscale * x[j]);  // ggml's nearest_int: half to even
+        y->qs[j] = static_cast<int8_t>(v <= 127.0f ? (v >= -128.0f ? static_cast<int32_t>(v) : -128) : 127);
+    }
+    for (int j = 0; j < kQKK / 16; ++j) {
+        int32_t sum = 0;
+        for (int i = 0; i < 16; ++i) sum += y->qs[16 * j + i];
+        y->bsums[j] = static_cast<int16_t>(sum);
+    }
+    y->d = 1.0f / iscale;
+}
+
 void prepare(int32_t type, const float *x, int64_t n, void *out) {
     switch (type) {
         case GGML_F32:
@@ -58,6 +85,7 @@ void prepare(int32_t type, const float *x, int64_t n, void *out) {
         }
         case GGML_Q4_0:
         case GGML_Q4_1:
+        case GGML_Q5_0:
         case GGML_Q8_0: {
             const ActQ8View a = act_q8_view(type, out, n);
             const int64_t nb = n / kQK;
@@ -71,6 +99,13 @@ void prepare(int32_t type, const float *x, int64_t n, void *out) {
             }
             return;
         }
+        case GGML_Q4_K:
+        case GGML_Q5_K:
+        case GGML_Q6_K:
+            for (int64_t ib = 0; ib < n / kQKK; ++ib) {
+                quantize_block_q8_K(x + ib * kQKK, static_cast<BlockQ8_K *>(out) + ib);
+            }
+            return;
         default:
             return;
     }
@@ -179,6 +214,21 @@ float dot_q4_1(const BlockQ4_1 *w, const ActQ8ConstView &x, int64_t nb) {
     return hsum8(lane) + summs;
 }
 
+// Element e of a Q5_0 block, -16..15.
+inline int32_t q5_0_value(const BlockQ5_0 &b, int e) {
+    uint32_t qh;
+    std::memcpy(&qh, b.qh, 4);
+    return (nibble(b.qs, e) | static_cast<int32_t>(((qh >> e) & 1) << 4)) - 16;
+}
+
+float dot_q5_0(const BlockQ5_0 *w, const ActQ8ConstView &x, int64_t nb) {
+    float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int64_t ib = 0; ib < nb; ++ib) {
+        add_block([&](int e) { return q5_0_value(w[ib], e); }, x.qs + ib * kQK, fp16_to_fp32(w[ib].d) * x.d[ib], lane);
+    }
+    return hsum8(lane);
+}
+
 float dot_q8_0(const BlockQ8_0 *w, const ActQ8ConstView &x, int64_t nb) {
     float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     for (int64_t ib = 0; ib < nb; ++ib) {
@@ -188,7 +238,88 @@ float dot_q8_0(const BlockQ8_0 *w, const ActQ8ConstView &x, int64_t nb) {
     return hsum8(lane);
 }
 
-float dot(int32_t type, const void *w, int64_t n, const void *x, bool gemv) {
+// A K-quant super-block unpacked: stored values (unsigned), a scale per element group of
+// `group` (32 or 16), Q4_K/Q5_K mins per 32, and the fp16 factors as floats.
+struct KBlock {
+    int32_t q[kQKK];
+    int32_t sc[16];
+    int32_t min[8];
+    int group;
+    int32_t bias;  // the weight is q - bias
+    float d, dmin;
+};
+
+void unpack(int32_t type, const void *row, int64_t ib, KBlock *k) {
+    if (type == GGML_Q6_K) {
+        const BlockQ6_K &b = static_cast<const BlockQ6_K *>(row)[ib];
+        for (int e = 0; e < kQKK; ++e) k->q[e] = q6_k_value(b, e);
+        for (int j = 0; j < 16; ++j) k->sc[j] = b.scales[j];
+        k->group = 16;
+        k->bias = 32;
+        k->d = fp16_to_fp32(b.d);
+        k->dmin = 0.0f;
+        return;
+    }
+    const BlockQ4_K *b4 = type == GGML_Q4_K ? static_cast<const BlockQ4_K *>(row) + ib : nullptr;
+    const BlockQ5_K *b5 = type == GGML_Q5_K ? static_cast<const BlockQ5_K *>(row) + ib : nullptr;
+    const uint8_t *scales = b4 ? b4->scales : b5->scales;
+    const uint8_t *qs = b4 ? b4->qs : b5->qs;
+    for (int j = 0; j < 8; ++j) {
+        k_scale_min(scales, j, &k->sc[j], &k->min[j]);
+        for (int l = 0; l < 32; ++l) {
+            const uint8_t byte = qs[32 * (j / 2) + l];
+            int32_t v = j % 2 == 0 ? byte & 0xF : byte >> 4;
+            if (b5) v |= ((b5->qh[l] >> j) & 1) << 4;
+            k->q[32 * j + l] = v;
+        }
+    }
+    k->group = 32;
+    k->bias = 0;
+    k->d = fp16_to_fp32(b4 ? b4->d : b5->d);
+    k->dmin = fp16_to_fp32(b4 ? b4->dmin : b5->dmin);
+}
+
+// The rules of kernels_impl.h ("K-quant dot" and "K-quant matmul").
+float dot_k(int32_t type, const void *w, const BlockQ8_K *x, int64_t nb, bool tiled) {
+    KBlock k;
+    float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    float mins[4] = {0, 0, 0, 0};
+    float summs = 0.0f, acc = 0.0f;
+    for (int64_t ib = 0; ib < nb; ++ib) {
+        unpack(type, w, ib, &k);
+        const BlockQ8_K &a = x[ib];
+        int32_t li[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (int e = 0; e < kQKK; ++e) li[(e % 32) / 4] += k.sc[e / k.group] * k.q[e] * a.qs[e];
+        int32_t s_min[4] = {0, 0, 0, 0};  // min[2p] S[2p] + min[2p+1] S[2p+1]
+        if (type == GGML_Q6_K) {
+            for (int l = 0; l < 8; ++l) li[l] -= 32 * (k.sc[2 * l] * a.bsums[2 * l] + k.sc[2 * l + 1] * a.bsums[2 * l + 1]);
+        } else {
+            for (int j = 0; j < 8; ++j) s_min[j / 2] += k.min[j] * (a.bsums[2 * j] + a.bsums[2 * j + 1]);
+        }
+        if (tiled) {
+            const int32_t s1 = li[0] + li[1] + li[2] + li[3] + li[4] + li[5] + li[6] + li[7];
+            float r = k.d * static_cast<float>(s1);
+            if (type != GGML_Q6_K) r = __builtin_fmaf(-k.dmin, static_cast<float>(s_min[0] + s_min[1] + s_min[2] + s_min[3]), r);
+            acc = __builtin_fmaf(r, a.d, acc);
+            continue;
+        }
+        const float d = a.d * k.d;
+        for (int l = 0; l < 8; ++l) lane[l] = __builtin_fmaf(d, static_cast<float>(li[l]), lane[l]);
+        const float dm = -a.d * k.dmin;
+        if (type == GGML_Q4_K) {
+            for (int p = 0; p < 4; ++p) mins[p] = __builtin_fmaf(dm, static_cast<float>(s_min[p]), mins[p]);
+        } else if (type == GGML_Q5_K) {
+            summs = __builtin_fmaf(dm, static_cast<float>(s_min[0] + s_min[1] + s_min[2] + s_min[3]), summs);
+        }
+    }
+    if (tiled) return acc;
+    if (type == GGML_Q4_K) return hsum8(lane) + ((mins[0] + mins[2]) + (mins[1] + mins[3]));
+    if (type == GGML_Q5_K) return hsum8(lane) + summs;
+    return hsum8(lane);
+}
+
+float dot(int32_t type, const void *w, int64_t n, const void *x, int32_t op_cols) {
+    const bool gemv = op_cols == 1;
     switch (type) {
         case GGML_F32:
             return dot_f32(static_cast<const float *>(w), static_cast<const float *>(x), n, gemv);
@@ -200,21 +331,27 @@ float dot(int32_t type, const void *w, int64_t n, const void *x, bool gemv) {
             return dot_q4_0(static_cast<const BlockQ4_0 *>(w), act_q8_view(type, x, n), n / kQK);
         case GGML_Q4_1:
             return dot_q4_1(static_cast<const BlockQ4_1 *>(w), act_q8_view(type, x, n), n / kQK);
+        case GGML_Q5_0:
+            return dot_q5_0(static_cast<const BlockQ5_0 *>(w), act_q8_view(type, x, n), n / kQK);
         case GGML_Q8_0:
             return dot_q8_0(static_cast<const BlockQ8_0 *>(w), act_q8_view(type, x, n), n / kQK);
+        case GGML_Q4_K:
+        case GGML_Q5_K:
+        case GGML_Q6_K:
+            return dot_k(type, w, static_cast<const BlockQ8_K *>(x), n / kQKK, op_cols >= kTiledMinCols);
         default:
             return 0.0f;
     }
 }
 
 void matmul(int32_t type, const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride, int32_t batch,
-            float *y, int64_t ldy, int64_t r0, int64_t r1, bool gemv) {
+            float *y, int64_t ldy, int64_t r0, int64_t r1, int32_t op_cols) {
     const auto *wb = static_cast<const unsigned char *>(w);
     const auto *xb = static_cast<const unsigned char *>(x);
     for (int64_t r = r0; r < r1; ++r) {
         const unsigned char *wr = wb + static_cast<size_t>(r) * w_stride;
         for (int32_t b = 0; b < batch; ++b) {
-            y[b * ldy + r] = dot(type, wr, n, xb + static_cast<size_t>(b) * x_stride, gemv);
+            y[b * ldy + r] = dot(type, wr, n, xb + static_cast<size_t>(b) * x_stride, op_cols);
         }
     }
 }
@@ -262,12 +399,37 @@ void get_row(int32_t type, const void *w, int64_t n, int64_t row, float *out) {
             }
             return;
         }
+        case GGML_Q5_0: {
+            const auto *b = reinterpret_cast<const BlockQ5_0 *>(p);
+            for (int64_t ib = 0; ib < n / kQK; ++ib) {
+                const float d = fp16_to_fp32(b[ib].d);
+                for (int j = 0; j < kQK; ++j) {
+                    out[ib * kQK + j] = static_cast<float>(q5_0_value(b[ib], j)) * d;
+                }
+            }
+            return;
+        }
         case GGML_Q8_0: {
             const auto *b = reinterpret_cast<const BlockQ8_0 *>(p);
             for (int64_t ib = 0; ib < n / kQK; ++ib) {
                 const float d = fp16_to_fp32(b[ib].d);
                 for (int j = 0; j < kQK; ++j) {
                     out[ib * kQK + j] = static_cast<float>(b[ib].qs[j]) * d;
+                }
+            }
+            return;
+        }
+        case GGML_Q4_K:
+        case GGML_Q5_K:
+        case GGML_Q6_K: {
+            // ggml's dequantize_row_qN_K, built without FMA contraction: (d * sc) * q - (dmin * m).
+            KBlock k;
+            for (int64_t ib = 0; ib < n / kQKK; ++ib) {
+                unpack(type, p, ib, &k);
+                for (int e = 0; e < kQKK; ++e) {
+                    const int j = e / k.group;
+                    const float v = (k.d * static_cast<float>(k.sc[j])) * static_cast<float>(k.q[e] - k.bias);
+                    out[ib * kQKK + e] = type == GGML_Q6_K ? v : v - k.dmin * static_cast<float>(k.min[j]);
                 }
             }
             return;

@@ -123,11 +123,47 @@ void prepare_q8(int32_t type, const float *x, int64_t n, void *out) {
         // Lane sums of 4 bytes (maddubs with unsigned ones, then madd), times the factor.
         const __m256i ones8 = _mm256_set1_epi8(1);
         const __m256i ones16 = _mm256_set1_epi16(1);
-        const __m128i shift = _mm_cvtsi32_si128(type == GGML_Q4_0 ? 3 : 7);
+        const __m128i shift = _mm_cvtsi32_si128(type == GGML_Q4_0 ? 3 : type == GGML_Q5_0 ? 4 : 7);
         for (int64_t ib = 0; ib < nb; ++ib) {
             const __m256i lanes = _mm256_madd_epi16(_mm256_maddubs_epi16(ones8, loadu256(a.qs + ib * kQK)), ones16);
             _mm256_storeu_si256(reinterpret_cast<__m256i *>(a.corr + 8 * ib), _mm256_sll_epi32(lanes, shift));
         }
+    }
+}
+
+// ggml's quantize_row_q8_K (reference C), one super-block at a time.
+void prepare_q8_K(const float *x, int64_t n, BlockQ8_K *out) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (int64_t ib = 0; ib < n / kQKK; ++ib) {
+        const float *xb = x + ib * kQKK;
+        BlockQ8_K &y = out[ib];
+        __m256 vmax = _mm256_setzero_ps();
+        for (int j = 0; j < kQKK; j += 8) vmax = _mm256_max_ps(vmax, _mm256_andnot_ps(sign, _mm256_loadu_ps(xb + j)));
+        const float amax = hsum_max(vmax);
+        std::memset(&y, 0, sizeof(y));
+        if (amax == 0.0f) {
+            continue;
+        }
+        int j = 0;
+        while (__builtin_fabsf(xb[j]) != amax) ++j;  // the first element of largest magnitude, as ggml
+        const float iscale = -127.0f / xb[j];
+        const __m256 mul = _mm256_set1_ps(iscale);
+        for (int k = 0; k < kQKK; k += 32) {
+            __m256i i[4];
+            for (int t = 0; t < 4; ++t) {
+                const __m256 v = _mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(xb + k + 8 * t), mul), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+                i[t] = _mm256_cvtps_epi32(v);
+            }
+            const __m256i q = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(_mm256_packs_epi32(i[0], i[1]), _mm256_packs_epi32(i[2], i[3])), perm);
+            _mm256_storeu_si256(reinterpret_cast<__m256i *>(y.qs + k), q);
+        }
+        for (int g = 0; g < kQKK / 16; ++g) {
+            int32_t sum = 0;
+            for (int t = 0; t < 16; ++t) sum += y.qs[16 * g + t];
+            y.bsums[g] = static_cast<int16_t>(sum);
+        }
+        y.d = 1.0f / iscale;
     }
 }
 
@@ -180,8 +216,14 @@ void prepare(int32_t type, const float *x, int64_t n, void *out) {
             return;
         case GGML_Q4_0:
         case GGML_Q4_1:
+        case GGML_Q5_0:
         case GGML_Q8_0:
             prepare_q8(type, x, n, out);
+            return;
+        case GGML_Q4_K:
+        case GGML_Q5_K:
+        case GGML_Q6_K:
+            prepare_q8_K(x, n, static_cast<BlockQ8_K *>(out));
             return;
         default:
             return;
@@ -228,18 +270,37 @@ struct QType<GGML_Q4_1> {
     static constexpr int64_t kBytes = 20;
 };
 template <>
+struct QType<GGML_Q5_0> {
+    static constexpr int64_t kBytes = 22;
+};
+template <>
 struct QType<GGML_Q8_0> {
     static constexpr int64_t kBytes = 34;
 };
 
-// A weight block's 32 elements as bytes in natural order: Q4 nibbles unsigned (0..15), Q8 signed.
+// Bytes of 0x00 or 0xFF: byte j is 0xFF when bit j of the 32 bits at p is set.
+AC_INLINE __m256i bits_to_bytes(const uint8_t *p) {
+    uint32_t bits;
+    std::memcpy(&bits, p, 4);
+    const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(bits)),
+                                               _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0));
+    const __m256i bit = _mm256_set1_epi64x(static_cast<long long>(0x8040201008040201ull));
+    return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
+}
+
+// A weight block's 32 elements as bytes in natural order: Q4 nibbles unsigned (0..15), Q5_0's
+// 5-bit values unsigned (0..31), Q8 signed.
 template <int T>
 AC_INLINE __m256i block_bytes(const uint8_t *blk) {
     if constexpr (T == GGML_Q8_0) {
         return loadu256(blk + 2);
     } else {
         const __m256i v = _mm256_broadcastsi128_si256(loadu128(blk + QType<T>::kBytes - 16));
-        return _mm256_and_si256(_mm256_srlv_epi64(v, _mm256_setr_epi64x(0, 0, 4, 4)), _mm256_set1_epi8(0x0F));
+        const __m256i nibbles = _mm256_and_si256(_mm256_srlv_epi64(v, _mm256_setr_epi64x(0, 0, 4, 4)), _mm256_set1_epi8(0x0F));
+        if constexpr (T == GGML_Q5_0) {
+            return _mm256_or_si256(nibbles, _mm256_and_si256(bits_to_bytes(blk + 2), _mm256_set1_epi8(0x10)));
+        }
+        return nibbles;
     }
 }
 
@@ -249,7 +310,7 @@ AC_INLINE __m256i block_dot(__m256i wv, const ActQ8ConstView &x, int64_t ib) {
     const __m256i q = loadu256(x.qs + ib * kQK);
     if constexpr (T == GGML_Q4_1) {
         return dot_u8s8(wv, q);
-    } else if constexpr (T == GGML_Q4_0) {
+    } else if constexpr (T == GGML_Q4_0 || T == GGML_Q5_0) {
         return _mm256_sub_epi32(dot_u8s8(wv, q), loadu256(x.corr + 8 * ib));
     } else {
 #if AC_X86_VNNI
@@ -392,6 +453,181 @@ void matmul_q(const void *w, size_t w_stride, int64_t n, const void *x, size_t x
     }
 }
 
+// ---- K-quant matmul -------------------------------------------------------------------------
+//
+// Per super-block, a weight row is unpacked once into 8 groups of 32 unsigned bytes with their
+// int16 scales; each activation row then takes 8 maddubs + madd (exact: |pairs| <= 2 * 63 * 127)
+// into the 8 int32 lanes of ggml's vec_dot, and either rounds them as vec_dot does or, for 8 or
+// more columns, as ggml's tiled kernel does (kernels_impl.h).
+
+struct KRow {
+    __m256i q[8];   // group g: elements 32g..32g+31, stored values (unsigned)
+    __m256i sc[8];  // int16 scale of each byte pair of group g
+    __m128i min;    // Q4_K, Q5_K: int16 min of sub-block j in lane j
+    __m256i sc16;   // Q6_K: int16 scale of sub-block j in lane j
+    float d, dmin;
+};
+
+template <int T>
+AC_INLINE void unpack_k(const uint8_t *blk, KRow &k) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    if constexpr (T == GGML_Q6_K) {
+        const auto &b = *reinterpret_cast<const BlockQ6_K *>(blk);
+        const __m256i m2 = _mm256_set1_epi8(3);
+        for (int h = 0; h < 2; ++h) {
+            const __m256i l0 = loadu256(b.ql + 64 * h), l1 = loadu256(b.ql + 64 * h + 32), hb = loadu256(b.qh + 32 * h);
+            auto high = [&](int shift) { return _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, shift), m2), 4); };
+            k.q[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(l0, m4), high(0));
+            k.q[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(l1, m4), high(2));
+            k.q[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), high(4));
+            k.q[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), high(6));
+        }
+        for (int g = 0; g < 8; ++g) k.sc[g] = _mm256_set_m128i(_mm_set1_epi16(b.scales[2 * g + 1]), _mm_set1_epi16(b.scales[2 * g]));
+        k.sc16 = _mm256_cvtepi8_epi16(loadu128(b.scales));
+        k.d = _cvtsh_ss(b.d);
+        k.dmin = 0.0f;
+        k.min = _mm_setzero_si128();
+    } else {
+        const auto &b4 = *reinterpret_cast<const BlockQ4_K *>(blk);  // Q5_K shares the first 16 bytes
+        const uint8_t *qs = blk + (T == GGML_Q4_K ? 16 : 48);
+        alignas(16) int16_t mins[8];
+        for (int j = 0; j < 8; ++j) {
+            int32_t sc, m;
+            k_scale_min(b4.scales, j, &sc, &m);
+            k.sc[j] = _mm256_set1_epi16(static_cast<int16_t>(sc));
+            mins[j] = static_cast<int16_t>(m);
+        }
+        k.min = _mm_load_si128(reinterpret_cast<const __m128i *>(mins));
+        k.sc16 = _mm256_setzero_si256();
+        for (int c = 0; c < 4; ++c) {
+            const __m256i bits = loadu256(qs + 32 * c);
+            k.q[2 * c] = _mm256_and_si256(bits, m4);
+            k.q[2 * c + 1] = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+        }
+        if constexpr (T == GGML_Q5_K) {
+            const __m256i hb = loadu256(blk + 16);
+            const __m256i one = _mm256_set1_epi8(1);
+            for (int j = 0; j < 8; ++j) {
+                k.q[j] = _mm256_or_si256(k.q[j], _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, j), one), 4));
+            }
+        }
+        k.d = _cvtsh_ss(b4.d);
+        k.dmin = _cvtsh_ss(b4.dmin);
+    }
+}
+
+AC_INLINE int32_t hsum_i32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x55));
+    return _mm_cvtsi128_si32(s);
+}
+
+// Running sums of one output: vec_dot's 8 lanes and mins, or the tiled kernel's one chain.
+struct KAcc {
+    __m256 lanes;
+    __m128 mins;  // Q4_K
+    float summs;  // Q5_K
+    float acc;    // tiled
+};
+
+template <int T, bool kTiled>
+AC_INLINE void k_block(const KRow &k, const BlockQ8_K &a, KAcc &out) {
+    __m256i sumi = _mm256_setzero_si256();
+    for (int g = 0; g < 8; ++g) {
+        sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(k.sc[g], _mm256_maddubs_epi16(k.q[g], loadu256(a.qs + 32 * g))));
+    }
+    __m128i prod = _mm_setzero_si128();  // lane p: min[2p] S[2p] + min[2p+1] S[2p+1]
+    const __m256i bsums = loadu256(a.bsums);
+    if constexpr (T == GGML_Q6_K) {
+        // the weights are the stored values less 32: lane p less 32 (sc[2p] bsum[2p] + sc[2p+1] bsum[2p+1])
+        sumi = _mm256_sub_epi32(sumi, _mm256_slli_epi32(_mm256_madd_epi16(bsums, k.sc16), 5));
+    } else {
+        const __m128i s = _mm_hadd_epi16(_mm256_castsi256_si128(bsums), _mm256_extracti128_si256(bsums, 1));
+        prod = _mm_madd_epi16(k.min, s);
+    }
+    if constexpr (kTiled) {
+        float r = k.d * static_cast<float>(hsum_i32(sumi));
+        if constexpr (T != GGML_Q6_K) {
+            __m128i t = _mm_add_epi32(prod, _mm_unpackhi_epi64(prod, prod));
+            t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x55));
+            r = __builtin_fmaf(-k.dmin, static_cast<float>(_mm_cvtsi128_si32(t)), r);
+        }
+        out.acc = __builtin_fmaf(r, a.d, out.acc);
+    } else {
+        out.lanes = _mm256_fmadd_ps(_mm256_set1_ps(a.d * k.d), _mm256_cvtepi32_ps(sumi), out.lanes);
+        const float dm = -a.d * k.dmin;
+        if constexpr (T == GGML_Q4_K) {
+            out.mins = _mm_fmadd_ps(_mm_set1_ps(dm), _mm_cvtepi32_ps(prod), out.mins);
+        } else if constexpr (T == GGML_Q5_K) {
+            __m128i t = _mm_add_epi32(prod, _mm_unpackhi_epi64(prod, prod));
+            t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x55));
+            out.summs = __builtin_fmaf(dm, static_cast<float>(_mm_cvtsi128_si32(t)), out.summs);
+        }
+    }
+}
+
+template <int T, bool kTiled>
+AC_INLINE float k_result(const KAcc &a) {
+    if constexpr (kTiled) {
+        return a.acc;
+    } else {
+        const float h = hsum(a.lanes);
+        if constexpr (T == GGML_Q4_K) {
+            const __m128 t = _mm_add_ps(a.mins, _mm_movehl_ps(a.mins, a.mins));
+            return h + _mm_cvtss_f32(_mm_add_ss(t, _mm_movehdup_ps(t)));
+        } else if constexpr (T == GGML_Q5_K) {
+            return h + a.summs;
+        }
+        return h;
+    }
+}
+
+template <int T, int NB, bool kTiled>
+AC_INLINE void k_rows(const uint8_t *w, int64_t nb, const BlockQ8_K *const *x, float *out) {
+    constexpr size_t BS = T == GGML_Q4_K ? sizeof(BlockQ4_K) : T == GGML_Q5_K ? sizeof(BlockQ5_K) : sizeof(BlockQ6_K);
+    KAcc acc[NB];
+    for (int b = 0; b < NB; ++b) acc[b] = KAcc{_mm256_setzero_ps(), _mm_setzero_ps(), 0.0f, 0.0f};
+    KRow k;
+    for (int64_t ib = 0; ib < nb; ++ib) {
+        unpack_k<T>(w + static_cast<size_t>(ib) * BS, k);
+        for (int b = 0; b < NB; ++b) k_block<T, kTiled>(k, x[b][ib], acc[b]);
+    }
+    for (int b = 0; b < NB; ++b) out[b] = k_result<T, kTiled>(acc[b]);
+}
+
+template <int T, bool kTiled>
+void matmul_k(const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride, int32_t batch, float *y, int64_t ldy,
+              int64_t r0, int64_t r1) {
+    const auto *wb = static_cast<const uint8_t *>(w);
+    const auto *xb = static_cast<const uint8_t *>(x);
+    const int64_t nb = n / kQKK;
+    for (int32_t b0 = 0; b0 < batch; b0 += 4) {
+        const int nt = batch - b0 < 4 ? batch - b0 : 4;
+        const BlockQ8_K *xr[4];
+        for (int k = 0; k < nt; ++k) xr[k] = reinterpret_cast<const BlockQ8_K *>(xb + static_cast<size_t>(b0 + k) * x_stride);
+        float *yb = y + static_cast<int64_t>(b0) * ldy;
+        with_cols(nt, [&](auto c) {
+            constexpr int NB = decltype(c)::value;
+            float out[NB];
+            for (int64_t r = r0; r < r1; ++r) {
+                k_rows<T, NB, kTiled>(wb + static_cast<size_t>(r) * w_stride, nb, xr, out);
+                for (int b = 0; b < NB; ++b) yb[b * ldy + r] = out[b];
+            }
+        });
+    }
+}
+
+template <int T>
+void matmul_k(const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride, int32_t batch, float *y, int64_t ldy,
+              int64_t r0, int64_t r1, int32_t op_cols) {
+    if (op_cols >= kTiledMinCols) {
+        matmul_k<T, true>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
+    } else {
+        matmul_k<T, false>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
+    }
+}
+
 // ---- float matmul ---------------------------------------------------------------------------
 
 template <int T>
@@ -520,11 +756,11 @@ AC_INLINE void matmul_f_group(const uint8_t *wb, size_t w_stride, int64_t n, con
 
 template <int T>
 void matmul_f(const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride, int32_t batch, float *y,
-              int64_t ldy, int64_t r0, int64_t r1, bool gemv) {
+              int64_t ldy, int64_t r0, int64_t r1, int32_t op_cols) {
     using E = typename FType<T>::Elem;
     const auto *wb = static_cast<const uint8_t *>(w);
     const auto *xb = static_cast<const uint8_t *>(x);
-    if (gemv) {
+    if (op_cols == 1) {
         for (int32_t b = 0; b < batch; ++b) {
             gemv_f<T>(wb, w_stride, n, reinterpret_cast<const E *>(xb + static_cast<size_t>(b) * x_stride), y + static_cast<int64_t>(b) * ldy,
                       r0, r1);
@@ -543,16 +779,16 @@ void matmul_f(const void *w, size_t w_stride, int64_t n, const void *x, size_t x
 }
 
 void matmul(int32_t type, const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride, int32_t batch,
-            float *y, int64_t ldy, int64_t r0, int64_t r1, bool gemv) {
+            float *y, int64_t ldy, int64_t r0, int64_t r1, int32_t op_cols) {
     switch (type) {
         case GGML_F32:
-            matmul_f<GGML_F32>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, gemv);
+            matmul_f<GGML_F32>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, op_cols);
             return;
         case GGML_F16:
-            matmul_f<GGML_F16>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, gemv);
+            matmul_f<GGML_F16>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, op_cols);
             return;
         case GGML_BF16:
-            matmul_f<GGML_BF16>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, gemv);
+            matmul_f<GGML_BF16>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, op_cols);
             return;
         case GGML_Q4_0:
             matmul_q<GGML_Q4_0>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
@@ -560,8 +796,20 @@ void matmul(int32_t type, const void *w, size_t w_stride, int64_t n, const void 
         case GGML_Q4_1:
             matmul_q<GGML_Q4_1>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
             return;
+        case GGML_Q5_0:
+            matmul_q<GGML_Q5_0>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
+            return;
         case GGML_Q8_0:
             matmul_q<GGML_Q8_0>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
+            return;
+        case GGML_Q4_K:
+            matmul_k<GGML_Q4_K>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, op_cols);
+            return;
+        case GGML_Q5_K:
+            matmul_k<GGML_Q5_K>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, op_cols);
+            return;
+        case GGML_Q6_K:
+            matmul_k<GGML_Q6_K>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1, op_cols);
             return;
         default:
             return;
@@ -635,6 +883,8 @@ void get_row(int32_t type, const void *w, int64_t n, int64_t row, float *out) {
             return;
         }
         default:
+            // One row per token: not worth a vectorised copy of the portable dequantization.
+            portable_kernels().get_row(type, w, n, row, out);
             return;
     }
 }

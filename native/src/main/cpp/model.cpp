@@ -1,6 +1,6 @@
-// model.cpp - maps a GGUF file read-only and checks every tensor the llama architecture needs
-// against the tensor table that Java parsed and validated: present, of a type the kernels run,
-// of the shape the hyper-parameters imply, and inside the mapped file.
+// model.cpp - maps a GGUF file read-only and checks every tensor the architecture needs against
+// the tensor table that Java parsed and validated: present, of a type the kernels run, of the
+// shape the hyper-parameters imply, and inside the mapped file.
 //
 // No repacked-weight cache: the kernels read ggml blocks exactly as the file stores them, so a
 // model load is an mmap plus these checks, and a second start costs the same (page cache aside).
@@ -27,7 +27,11 @@ const char *type_name(int32_t type) {
         case GGML_F16: return "F16";
         case GGML_Q4_0: return "Q4_0";
         case GGML_Q4_1: return "Q4_1";
+        case GGML_Q5_0: return "Q5_0";
         case GGML_Q8_0: return "Q8_0";
+        case GGML_Q4_K: return "Q4_K";
+        case GGML_Q5_K: return "Q5_K";
+        case GGML_Q6_K: return "Q6_K";
         case GGML_BF16: return "BF16";
         default: return "?";
     }
@@ -81,7 +85,7 @@ class TensorTable {
 
         if (f32_only ? d.type != GGML_F32 : !is_supported(d.type)) {
             throw Error(AC_ERR_UNSUPPORTED, what + "type " + type_label(d.type) + " is not supported" +
-                                                (f32_only ? " (norm weights must be F32)" : " by the kernels"));
+                                                (f32_only ? " (norm weights and biases must be F32)" : " by the kernels"));
         }
         const int64_t block = block_size(d.type);
         if (block <= 0 || cols % block != 0) {
@@ -132,7 +136,14 @@ class TensorTable {
     std::unordered_map<std::string, const ac_tensor_desc *> by_name_;
 };
 
-void check_hparams(const ac_model_params &p) {
+Arch parse_arch(const char *name) {
+    if (std::strcmp(name, "llama") == 0) return Arch::llama;
+    if (std::strcmp(name, "qwen2") == 0) return Arch::qwen2;
+    if (std::strcmp(name, "qwen3") == 0) return Arch::qwen3;
+    throw Error(AC_ERR_UNSUPPORTED, std::string("architecture ") + name + " is not supported (supported: llama, qwen2, qwen3)");
+}
+
+void check_hparams(const ac_model_params &p, Arch arch) {
     auto in_range = [](const char *name, int64_t v, int64_t lo, int64_t hi) {
         if (v < lo || v > hi) {
             throw Error(AC_ERR_INVALID_ARGUMENT,
@@ -145,15 +156,16 @@ void check_hparams(const ac_model_params &p) {
     in_range("n_head", p.n_head, 1, 1 << 10);
     in_range("n_head_kv", p.n_head_kv, 1, p.n_head);
     in_range("n_ff", p.n_ff, 1, 1 << 20);
-    if (p.n_embd % p.n_head != 0) {
-        throw Error(AC_ERR_INVALID_ARGUMENT, "n_embd " + std::to_string(p.n_embd) + " is not a multiple of n_head " + std::to_string(p.n_head));
-    }
     if (p.n_head % p.n_head_kv != 0) {
         throw Error(AC_ERR_INVALID_ARGUMENT,
                     "n_head " + std::to_string(p.n_head) + " is not a multiple of n_head_kv " + std::to_string(p.n_head_kv));
     }
-    const int32_t head_dim = p.n_embd / p.n_head;
-    in_range("n_rot", p.n_rot, 2, head_dim);
+    in_range("head_dim", p.head_dim, 2, 1 << 12);
+    if (arch != Arch::qwen3 && static_cast<int64_t>(p.head_dim) * p.n_head != p.n_embd) {
+        throw Error(AC_ERR_INVALID_ARGUMENT, "head_dim " + std::to_string(p.head_dim) + " x n_head " + std::to_string(p.n_head) +
+                                                 " differs from n_embd " + std::to_string(p.n_embd));
+    }
+    in_range("n_rot", p.n_rot, 2, p.head_dim);
     if (p.n_rot % 2 != 0) {
         throw Error(AC_ERR_INVALID_ARGUMENT, "n_rot " + std::to_string(p.n_rot) + " is odd");
     }
@@ -213,10 +225,8 @@ Model::~Model() {
 std::unique_ptr<Model> load_model(const ac_model_params &p) {
     if (p.path == nullptr) throw Error(AC_ERR_INVALID_ARGUMENT, "path is NULL");
     if (p.architecture == nullptr) throw Error(AC_ERR_INVALID_ARGUMENT, "architecture is NULL");
-    if (std::strcmp(p.architecture, "llama") != 0) {
-        throw Error(AC_ERR_UNSUPPORTED, std::string("architecture ") + p.architecture + " is not supported (supported: llama)");
-    }
-    check_hparams(p);
+    const Arch arch = parse_arch(p.architecture);
+    check_hparams(p, arch);
 
     Mapping mapping;
     map_file(p.path, p.file_size, mapping);
@@ -224,6 +234,7 @@ std::unique_ptr<Model> load_model(const ac_model_params &p) {
 
     auto model = std::make_unique<Model>();
     HParams &hp = model->hp;
+    hp.arch = arch;
     hp.n_vocab = p.n_vocab;
     hp.n_embd = p.n_embd;
     hp.n_layer = p.n_layer;
@@ -231,12 +242,12 @@ std::unique_ptr<Model> load_model(const ac_model_params &p) {
     hp.n_head_kv = p.n_head_kv;
     hp.n_ff = p.n_ff;
     hp.n_rot = p.n_rot;
-    hp.head_dim = p.n_embd / p.n_head;
+    hp.head_dim = p.head_dim;
     hp.rope_freq_base = p.rope_freq_base;
     hp.rms_norm_eps = p.rms_norm_eps;
     model->path = p.path;
 
-    const int64_t n_embd = hp.n_embd, n_ff = hp.n_ff, kv_dim = hp.kv_dim(), n_vocab = hp.n_vocab;
+    const int64_t n_embd = hp.n_embd, n_ff = hp.n_ff, q_dim = hp.q_dim(), kv_dim = hp.kv_dim(), n_vocab = hp.n_vocab;
     model->token_embd = table.get("token_embd.weight", n_embd, n_vocab, false);
     model->output_norm = table.get("output_norm.weight", n_embd, 0, true);
     // Tied embeddings: without output.weight the embedding matrix is also the output projection.
@@ -247,10 +258,19 @@ std::unique_ptr<Model> load_model(const ac_model_params &p) {
         const std::string b = "blk." + std::to_string(il) + ".";
         Layer &L = model->layers[static_cast<size_t>(il)];
         L.attn_norm = table.get(b + "attn_norm.weight", n_embd, 0, true);
-        L.wq = table.get(b + "attn_q.weight", n_embd, n_embd, false);
+        L.wq = table.get(b + "attn_q.weight", n_embd, q_dim, false);
         L.wk = table.get(b + "attn_k.weight", n_embd, kv_dim, false);
         L.wv = table.get(b + "attn_v.weight", n_embd, kv_dim, false);
-        L.wo = table.get(b + "attn_output.weight", n_embd, n_embd, false);
+        L.wo = table.get(b + "attn_output.weight", q_dim, n_embd, false);
+        if (arch == Arch::qwen2) {
+            L.bq = table.get(b + "attn_q.bias", q_dim, 0, true);
+            L.bk = table.get(b + "attn_k.bias", kv_dim, 0, true);
+            L.bv = table.get(b + "attn_v.bias", kv_dim, 0, true);
+        }
+        if (arch == Arch::qwen3) {
+            L.attn_q_norm = table.get(b + "attn_q_norm.weight", hp.head_dim, 0, true);
+            L.attn_k_norm = table.get(b + "attn_k_norm.weight", hp.head_dim, 0, true);
+        }
         L.ffn_norm = table.get(b + "ffn_norm.weight", n_embd, 0, true);
         L.ffn_gate = table.get(b + "ffn_gate.weight", n_embd, n_ff, false);
         L.ffn_up = table.get(b + "ffn_up.weight", n_embd, n_ff, false);

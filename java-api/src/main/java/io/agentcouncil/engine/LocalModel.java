@@ -35,7 +35,7 @@ public final class LocalModel implements LanguageModel {
 
     private final String name;
     private final Path path;
-    private final LlamaHyperParameters hp;
+    private final HyperParameters hp;
     private final Tokenizer tokenizer;
     private final String chatTemplate;
     private final int threads;
@@ -43,7 +43,7 @@ public final class LocalModel implements LanguageModel {
     private ModelHandle handle; // null once closed; guarded by this
     private final Object lock = new Object();
 
-    private LocalModel(String name, Path path, LlamaHyperParameters hp, Tokenizer tokenizer, String chatTemplate, int threads,
+    private LocalModel(String name, Path path, HyperParameters hp, Tokenizer tokenizer, String chatTemplate, int threads,
             ModelHandle handle) {
         this.name = name;
         this.path = path;
@@ -75,7 +75,7 @@ public final class LocalModel implements LanguageModel {
     public static LocalModel load(Path gguf, LocalModelOptions options) throws IOException {
         try (GgufFile file = GgufFile.open(gguf)) {
             List<GgufTensor> used = new ArrayList<>();
-            LlamaHyperParameters hp = LlamaHyperParameters.read(file, used);
+            HyperParameters hp = HyperParameters.read(file, used);
             Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
             if (tokenizer.vocabulary().size() != hp.nVocab()) {
                 throw new GgufFormatException("metadata[\"tokenizer.ggml.tokens\"]", -1, tokenizer.vocabulary().size()
@@ -88,7 +88,7 @@ public final class LocalModel implements LanguageModel {
         }
     }
 
-    private static ModelHandle loadNative(GgufFile file, LlamaHyperParameters hp, List<GgufTensor> used) throws IOException {
+    private static ModelHandle loadNative(GgufFile file, HyperParameters hp, List<GgufTensor> used) throws IOException {
         List<BytePointer> strings = new ArrayList<>(); // alive until ac_model_load returns
         try (ModelParams params = new ModelParams(); TensorDesc table = new TensorDesc(Math.max(1, used.size()))) {
             for (int i = 0; i < used.size(); i++) {
@@ -102,13 +102,13 @@ public final class LocalModel implements LanguageModel {
             }
             table.position(0);
             BytePointer pathString = new BytePointer(file.path().toAbsolutePath().toString());
-            BytePointer arch = new BytePointer(LlamaHyperParameters.ARCH);
+            BytePointer arch = new BytePointer(hp.arch().ggufName);
             strings.add(pathString);
             strings.add(arch);
             params.path(pathString).file_size(file.fileSize()).architecture(arch)
                     .tensors(table).n_tensors(used.size())
                     .n_vocab(hp.nVocab()).n_embd(hp.nEmbd()).n_layer(hp.nLayer()).n_head(hp.nHead()).n_head_kv(hp.nHeadKv())
-                    .n_ff(hp.nFf()).n_rot(hp.nRot()).rope_freq_base(hp.ropeFreqBase()).rms_norm_eps(hp.rmsNormEps());
+                    .n_ff(hp.nFf()).head_dim(hp.headDim()).n_rot(hp.nRot()).rope_freq_base(hp.ropeFreqBase()).rms_norm_eps(hp.rmsNormEps());
             ModelHandle handle = new ModelHandle();
             int status = AgentCouncilNative.ac_model_load(params, handle);
             if (status != AgentCouncilNative.AC_OK) {
@@ -225,6 +225,6 @@ public final class LocalModel implements LanguageModel {
 
     @Override
     public String toString() {
-        return "LocalModel[" + name + ", llama, " + hp.nLayer() + " layers, n_embd " + hp.nEmbd() + ", vocab " + hp.nVocab() + "]";
+        return "LocalModel[" + name + ", " + hp.arch().ggufName + ", " + hp.nLayer() + " layers, n_embd " + hp.nEmbd() + ", vocab " + hp.nVocab() + "]";
     }
 }

@@ -40,11 +40,11 @@ class LocalModelLoadTest {
     @Test
     void aTensorTypeTheKernelsDoNotRunIsAnUnsupportedModelExceptionNamingIt() throws IOException {
         SyntheticGguf g = tinyLlama(256);
-        // ffn_down in Q4_K (ggml type 12; 256-element blocks of 144 bytes).
-        g.tensor("blk.0.ffn_down.weight", 12, 256 / 256 * 144 * 256L, 256, 256);
-        Path file = write("q4k.gguf", g.build());
+        // ffn_down in Q3_K (ggml type 11; 256-element blocks of 110 bytes).
+        g.tensor("blk.0.ffn_down.weight", 11, 256 / 256 * 110 * 256L, 256, 256);
+        Path file = write("q3k.gguf", g.build());
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> LocalModel.load(file));
-        assertTrue(e.getMessage().contains("blk.0.ffn_down.weight") && e.getMessage().contains("Q4_K"), e::getMessage);
+        assertTrue(e.getMessage().contains("blk.0.ffn_down.weight") && e.getMessage().contains("Q3_K"), e::getMessage);
     }
 
     @Test
@@ -110,7 +110,7 @@ class LocalModelLoadTest {
                 BytePointer pathString = new BytePointer(path.toString()); BytePointer archString = new BytePointer(arch)) {
             t.name(name).type(8).n_dims(2).ne(0, 576).ne(1, 49152).ne(2, 1).ne(3, 1).offset(offset).size(bytes);
             p.path(pathString).file_size(fileSize).architecture(archString).tensors(t).n_tensors(1).n_vocab(49152).n_embd(576)
-                    .n_layer(30).n_head(9).n_head_kv(3).n_ff(1536).n_rot(64).rope_freq_base(100000f).rms_norm_eps(1e-5f);
+                    .n_layer(30).n_head(9).n_head_kv(3).n_ff(1536).head_dim(64).n_rot(64).rope_freq_base(100000f).rms_norm_eps(1e-5f);
             ModelHandle handle = new ModelHandle();
             int got = AgentCouncilNative.ac_model_load(p, handle);
             String message = AgentCouncilNative.ac_last_error();

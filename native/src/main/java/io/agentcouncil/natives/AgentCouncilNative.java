@@ -197,6 +197,10 @@ public final class AgentCouncilNative {
 
         public native ModelParams n_ff(int n);
 
+        public native int head_dim();
+
+        public native ModelParams head_dim(int n);
+
         public native int n_rot();
 
         public native ModelParams n_rot(int n);

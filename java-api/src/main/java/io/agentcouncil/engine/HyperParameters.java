@@ -15,69 +15,114 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The hyper-parameters of a {@code llama} GGUF file and the tensors its forward pass reads, checked
- * in Java before anything reaches the native engine: a file this engine cannot run is an
- * {@link UnsupportedModelException} naming the architecture, feature or tensor type; a file whose
- * tensors contradict its own metadata is a {@link GgufFormatException}.
+ * The hyper-parameters of a GGUF file of the llama family ({@code llama}, {@code qwen2},
+ * {@code qwen3}) and the tensors its forward pass reads, checked in Java before anything reaches
+ * the native engine: a file this engine cannot run is an {@link UnsupportedModelException} naming
+ * the architecture, feature or tensor type; a file whose tensors contradict its own metadata is a
+ * {@link GgufFormatException}.
  */
-record LlamaHyperParameters(
+record HyperParameters(
+        Architecture arch,
         int nVocab,
         int nEmbd,
         int nLayer,
         int nHead,
         int nHeadKv,
         int nFf,
+        int headDim,
         int nRot,
         float ropeFreqBase,
         float rmsNormEps,
         int contextLength) {
 
-    static final String ARCH = "llama";
+    /** The architectures the engine runs: what each adds to the llama forward pass. */
+    enum Architecture {
+        LLAMA("llama", false, false),
+        /** Bias on the q, k and v projections. */
+        QWEN2("qwen2", true, false),
+        /** RMS norm of every query and key head (QK-norm); a head size of its own. */
+        QWEN3("qwen3", false, true);
 
-    int headDim() {
-        return nEmbd / nHead;
+        final String ggufName;
+        final boolean qkvBias;
+        final boolean qkNorm;
+
+        Architecture(String ggufName, boolean qkvBias, boolean qkNorm) {
+            this.ggufName = ggufName;
+            this.qkvBias = qkvBias;
+            this.qkNorm = qkNorm;
+        }
+
+        static Architecture of(String name) {
+            for (Architecture a : values()) {
+                if (a.ggufName.equals(name)) {
+                    return a;
+                }
+            }
+            return null;
+        }
+
+        static String supported() {
+            StringBuilder sb = new StringBuilder();
+            for (Architecture a : values()) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(a.ggufName);
+            }
+            return sb.toString();
+        }
+    }
+
+    int qDim() {
+        return nHead * headDim;
     }
 
     /**
-     * Reads {@code llama.*} metadata and checks every tensor: the expected set (no more, no less,
-     * {@code output.weight} optional), types the kernels run (norms F32), shapes the numbers imply.
-     * Returns the tensors to hand to the engine, in the file's order.
+     * Reads {@code <arch>.*} metadata and checks every tensor: the expected set (no more, no less,
+     * {@code output.weight} optional), types the kernels run (norms and biases F32), shapes the
+     * numbers imply. Returns the tensors to hand to the engine, in the file's order.
      */
-    static LlamaHyperParameters read(GgufFile file, List<GgufTensor> used) {
-        String arch = file.metadata().getString("general.architecture", null);
-        if (arch == null) {
+    static HyperParameters read(GgufFile file, List<GgufTensor> used) {
+        String archName = file.metadata().getString("general.architecture", null);
+        if (archName == null) {
             throw new GgufFormatException("metadata[\"general.architecture\"]", -1, "missing");
         }
-        if (!ARCH.equals(arch)) {
-            throw new UnsupportedModelException("architecture \"" + arch + "\" (general.architecture) is not supported; supported: " + ARCH);
+        Architecture arch = Architecture.of(archName);
+        if (arch == null) {
+            throw new UnsupportedModelException("architecture \"" + archName + "\" (general.architecture) is not supported; supported: "
+                    + Architecture.supported());
         }
         GgufMetadata md = file.metadata();
-        String p = ARCH + ".";
+        String p = arch.ggufName + ".";
         int nEmbd = positive(md, p + "embedding_length", md.getInt(p + "embedding_length"));
         int nLayer = positive(md, p + "block_count", md.getInt(p + "block_count"));
         int nFf = positive(md, p + "feed_forward_length", md.getInt(p + "feed_forward_length"));
         int nHead = positive(md, p + "attention.head_count", md.getInt(p + "attention.head_count"));
         int nHeadKv = positive(md, p + "attention.head_count_kv", md.getInt(p + "attention.head_count_kv", nHead));
         int contextLength = positive(md, p + "context_length", md.getInt(p + "context_length"));
-        if (nEmbd % nHead != 0) {
-            throw new GgufFormatException("metadata[\"" + p + "embedding_length\"]", -1,
-                    nEmbd + " is not a multiple of the head count " + nHead);
-        }
         if (nHead % nHeadKv != 0) {
             throw new GgufFormatException("metadata[\"" + p + "attention.head_count_kv\"]", -1,
                     "head count " + nHead + " is not a multiple of the KV head count " + nHeadKv);
         }
-        int headDim = nEmbd / nHead;
+        // qwen3 gives the head size; the others imply it.
+        int headDim;
+        if (arch == Architecture.QWEN3) {
+            headDim = positive(md, p + "attention.key_length", md.getInt(p + "attention.key_length", nEmbd / nHead));
+        } else {
+            if (nEmbd % nHead != 0) {
+                throw new GgufFormatException("metadata[\"" + p + "embedding_length\"]", -1,
+                        nEmbd + " is not a multiple of the head count " + nHead);
+            }
+            headDim = nEmbd / nHead;
+        }
+        for (String key : new String[] {p + "attention.key_length", p + "attention.value_length"}) {
+            if (md.has(key) && md.getInt(key) != headDim) {
+                throw new UnsupportedModelException(key + " = " + md.getInt(key) + " differs from the head size " + headDim
+                        + ", which this engine does not support");
+            }
+        }
         int nRot = md.getInt(p + "rope.dimension_count", headDim);
         if (nRot < 2 || nRot > headDim || nRot % 2 != 0) {
             throw new GgufFormatException("metadata[\"" + p + "rope.dimension_count\"]", -1,
                     nRot + " is not an even number in 2.." + headDim + " (the head size)");
-        }
-        for (String key : new String[] {p + "attention.key_length", p + "attention.value_length"}) {
-            if (md.has(key) && md.getInt(key) != headDim) {
-                throw new UnsupportedModelException(key + " = " + md.getInt(key) + " differs from embedding_length / head_count = "
-                        + headDim + ", which this engine does not support");
-            }
         }
         String scaling = md.getString(p + "rope.scaling.type", "none");
         double scalingFactor = md.getDouble(p + "rope.scaling.factor", 1.0);
@@ -85,7 +130,7 @@ record LlamaHyperParameters(
             throw new UnsupportedModelException("RoPE scaling \"" + scaling + "\" (factor " + scalingFactor + ") is not supported");
         }
         if (md.getLong(p + "expert_count", 0) > 0) {
-            throw new UnsupportedModelException("mixture-of-experts llama models (" + p + "expert_count) are not supported");
+            throw new UnsupportedModelException("mixture-of-experts models (" + p + "expert_count) are not supported");
         }
         float ropeFreqBase = (float) md.getDouble(p + "rope.freq_base", 10000.0);
         float eps = (float) md.getDouble(p + "attention.layer_norm_rms_epsilon");
@@ -110,7 +155,8 @@ record LlamaHyperParameters(
                     + " differs from the " + nVocab + " rows of token_embd.weight");
         }
 
-        LlamaHyperParameters hp = new LlamaHyperParameters(nVocab, nEmbd, nLayer, nHead, nHeadKv, nFf, nRot, ropeFreqBase, eps, contextLength);
+        HyperParameters hp = new HyperParameters(arch, nVocab, nEmbd, nLayer, nHead, nHeadKv, nFf, headDim, nRot, ropeFreqBase, eps,
+                contextLength);
         hp.checkTensors(file, used);
         return hp;
     }
@@ -119,17 +165,27 @@ record LlamaHyperParameters(
     private record Expected(long cols, long rows, boolean f32) {}
 
     private void checkTensors(GgufFile file, List<GgufTensor> used) {
-        int kvDim = nHeadKv * headDim();
+        int kvDim = nHeadKv * headDim;
+        int qDim = qDim();
         Map<String, Expected> expected = new LinkedHashMap<>();
         expected.put("token_embd.weight", new Expected(nEmbd, nVocab, false));
         expected.put("output_norm.weight", new Expected(nEmbd, 0, true));
         for (int i = 0; i < nLayer; i++) {
             String b = "blk." + i + ".";
             expected.put(b + "attn_norm.weight", new Expected(nEmbd, 0, true));
-            expected.put(b + "attn_q.weight", new Expected(nEmbd, nEmbd, false));
+            expected.put(b + "attn_q.weight", new Expected(nEmbd, qDim, false));
             expected.put(b + "attn_k.weight", new Expected(nEmbd, kvDim, false));
             expected.put(b + "attn_v.weight", new Expected(nEmbd, kvDim, false));
-            expected.put(b + "attn_output.weight", new Expected(nEmbd, nEmbd, false));
+            expected.put(b + "attn_output.weight", new Expected(qDim, nEmbd, false));
+            if (arch.qkvBias) {
+                expected.put(b + "attn_q.bias", new Expected(qDim, 0, true));
+                expected.put(b + "attn_k.bias", new Expected(kvDim, 0, true));
+                expected.put(b + "attn_v.bias", new Expected(kvDim, 0, true));
+            }
+            if (arch.qkNorm) {
+                expected.put(b + "attn_q_norm.weight", new Expected(headDim, 0, true));
+                expected.put(b + "attn_k_norm.weight", new Expected(headDim, 0, true));
+            }
             expected.put(b + "ffn_norm.weight", new Expected(nEmbd, 0, true));
             expected.put(b + "ffn_gate.weight", new Expected(nEmbd, nFf, false));
             expected.put(b + "ffn_up.weight", new Expected(nEmbd, nFf, false));
@@ -143,8 +199,8 @@ record LlamaHyperParameters(
                 e = output;
             }
             if (e == null) {
-                throw new UnsupportedModelException("tensor " + t.name() + " is not part of the llama forward pass this engine runs"
-                        + " (bias, RoPE frequency factors, experts and the like are not supported)");
+                throw new UnsupportedModelException("tensor " + t.name() + " is not part of the " + arch.ggufName
+                        + " forward pass this engine runs (RoPE frequency factors, experts and the like are not supported)");
             }
             checkTensor(t, e);
             used.add(t);
@@ -165,7 +221,7 @@ record LlamaHyperParameters(
         GgmlType type = t.type();
         if (e.f32 ? type != GgmlType.F32 : AgentCouncilNative.ac_tensor_type_supported(type.id()) == 0) {
             throw new UnsupportedModelException("tensor " + t.name() + " has type " + type + ", which this engine does not run"
-                    + (e.f32 ? " (norm weights must be F32)" : "; supported: " + supportedTypes()));
+                    + (e.f32 ? " (norm weights and biases must be F32)" : "; supported: " + supportedTypes()));
         }
         long[] want = e.rows == 0 ? new long[] {e.cols} : new long[] {e.cols, e.rows};
         long[] have = t.shape();
