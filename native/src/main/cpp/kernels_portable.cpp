@@ -54,7 +54,8 @@ void quantize_block_q8_K(const float *x, BlockQ8_K *y) {
     const float iscale = -127.0f / max;
     for (int j = 0; j < kQKK; ++j) {
         const float v = std::nearbyint(iscale * x[j]);  // ggml's nearest_int: half to even
-        y->qs[j] = static_cast<int8_t>(v <= 127.0f ? (v >= -128.0f ? static_cast<int32_t>(v) : -128) : 127);
+        // Finite inputs stay in range; others become -128, as the vector conversion makes them.
+        y->qs[j] = static_cast<int8_t>(v >= -128.0f && v <= 127.0f ? static_cast<int32_t>(v) : -128);
     }
     for (int j = 0; j < kQKK / 16; ++j) {
         int32_t sum = 0;

@@ -133,21 +133,24 @@ void prepare_q8(int32_t type, const float *x, int64_t n, void *out) {
 
 // ggml's quantize_row_q8_K (reference C), one super-block at a time.
 void prepare_q8_K(const float *x, int64_t n, BlockQ8_K *out) {
-    const __m256 sign = _mm256_set1_ps(-0.0f);
     const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     for (int64_t ib = 0; ib < n / kQKK; ++ib) {
         const float *xb = x + ib * kQKK;
         BlockQ8_K &y = out[ib];
-        __m256 vmax = _mm256_setzero_ps();
-        for (int j = 0; j < kQKK; j += 8) vmax = _mm256_max_ps(vmax, _mm256_andnot_ps(sign, _mm256_loadu_ps(xb + j)));
-        const float amax = hsum_max(vmax);
+        // The first element of largest magnitude, found as ggml does (NaNs never win).
+        float max = 0.0f, amax = 0.0f;
+        for (int j = 0; j < kQKK; ++j) {
+            const float ax = __builtin_fabsf(xb[j]);
+            if (ax > amax) {
+                amax = ax;
+                max = xb[j];
+            }
+        }
         std::memset(&y, 0, sizeof(y));
         if (amax == 0.0f) {
             continue;
         }
-        int j = 0;
-        while (__builtin_fabsf(xb[j]) != amax) ++j;  // the first element of largest magnitude, as ggml
-        const float iscale = -127.0f / xb[j];
+        const float iscale = -127.0f / max;
         const __m256 mul = _mm256_set1_ps(iscale);
         for (int k = 0; k < kQKK; k += 32) {
             __m256i i[4];
@@ -516,84 +519,106 @@ AC_INLINE void unpack_k(const uint8_t *blk, KRow &k) {
     }
 }
 
-AC_INLINE int32_t hsum_i32(__m256i v) {
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x55));
-    return _mm_cvtsi128_si32(s);
-}
-
-// Running sums of one output: vec_dot's 8 lanes and mins, or the tiled kernel's one chain.
-struct KAcc {
-    __m256 lanes;
-    __m128 mins;  // Q4_K
-    float summs;  // Q5_K
-    float acc;    // tiled
-};
-
-template <int T, bool kTiled>
-AC_INLINE void k_block(const KRow &k, const BlockQ8_K &a, KAcc &out) {
-    __m256i sumi = _mm256_setzero_si256();
+// The integer part of one super-block's dot with one activation row: vec_dot's 8 exact int32
+// lanes (Q6_K's already less its -32 offset) and, for Q4_K/Q5_K, lane p of mins =
+// min[2p] S[2p] + min[2p+1] S[2p+1].
+template <int T>
+AC_INLINE void k_ints(const KRow &k, const BlockQ8_K &a, __m256i &sumi, __m128i &mins) {
+    sumi = _mm256_setzero_si256();
     for (int g = 0; g < 8; ++g) {
         sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(k.sc[g], _mm256_maddubs_epi16(k.q[g], loadu256(a.qs + 32 * g))));
     }
-    __m128i prod = _mm_setzero_si128();  // lane p: min[2p] S[2p] + min[2p+1] S[2p+1]
     const __m256i bsums = loadu256(a.bsums);
     if constexpr (T == GGML_Q6_K) {
-        // the weights are the stored values less 32: lane p less 32 (sc[2p] bsum[2p] + sc[2p+1] bsum[2p+1])
         sumi = _mm256_sub_epi32(sumi, _mm256_slli_epi32(_mm256_madd_epi16(bsums, k.sc16), 5));
+        mins = _mm_setzero_si128();
     } else {
-        const __m128i s = _mm_hadd_epi16(_mm256_castsi256_si128(bsums), _mm256_extracti128_si256(bsums, 1));
-        prod = _mm_madd_epi16(k.min, s);
-    }
-    if constexpr (kTiled) {
-        float r = k.d * static_cast<float>(hsum_i32(sumi));
-        if constexpr (T != GGML_Q6_K) {
-            __m128i t = _mm_add_epi32(prod, _mm_unpackhi_epi64(prod, prod));
-            t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x55));
-            r = __builtin_fmaf(-k.dmin, static_cast<float>(_mm_cvtsi128_si32(t)), r);
-        }
-        out.acc = __builtin_fmaf(r, a.d, out.acc);
-    } else {
-        out.lanes = _mm256_fmadd_ps(_mm256_set1_ps(a.d * k.d), _mm256_cvtepi32_ps(sumi), out.lanes);
-        const float dm = -a.d * k.dmin;
-        if constexpr (T == GGML_Q4_K) {
-            out.mins = _mm_fmadd_ps(_mm_set1_ps(dm), _mm_cvtepi32_ps(prod), out.mins);
-        } else if constexpr (T == GGML_Q5_K) {
-            __m128i t = _mm_add_epi32(prod, _mm_unpackhi_epi64(prod, prod));
-            t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x55));
-            out.summs = __builtin_fmaf(dm, static_cast<float>(_mm_cvtsi128_si32(t)), out.summs);
-        }
+        mins = _mm_madd_epi16(k.min, _mm_hadd_epi16(_mm256_castsi256_si128(bsums), _mm256_extracti128_si256(bsums, 1)));
     }
 }
 
-template <int T, bool kTiled>
-AC_INLINE float k_result(const KAcc &a) {
-    if constexpr (kTiled) {
-        return a.acc;
-    } else {
-        const float h = hsum(a.lanes);
-        if constexpr (T == GGML_Q4_K) {
-            const __m128 t = _mm_add_ps(a.mins, _mm_movehl_ps(a.mins, a.mins));
-            return h + _mm_cvtss_f32(_mm_add_ss(t, _mm_movehdup_ps(t)));
-        } else if constexpr (T == GGML_Q5_K) {
-            return h + a.summs;
-        }
-        return h;
+// vec_dot's running sums of one output.
+struct KLanes {
+    __m256 lanes;
+    __m128 mins;  // Q4_K
+    float summs;  // Q5_K
+};
+
+template <int T>
+AC_INLINE void k_vec_dot_step(const KRow &k, float dx, __m256i sumi, __m128i mins, KLanes &out) {
+    out.lanes = _mm256_fmadd_ps(_mm256_set1_ps(dx * k.d), _mm256_cvtepi32_ps(sumi), out.lanes);
+    const float dm = -dx * k.dmin;
+    if constexpr (T == GGML_Q4_K) {
+        out.mins = _mm_fmadd_ps(_mm_set1_ps(dm), _mm_cvtepi32_ps(mins), out.mins);
+    } else if constexpr (T == GGML_Q5_K) {
+        __m128i t = _mm_add_epi32(mins, _mm_unpackhi_epi64(mins, mins));
+        t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x55));
+        out.summs = __builtin_fmaf(dm, static_cast<float>(_mm_cvtsi128_si32(t)), out.summs);
     }
 }
 
+template <int T>
+AC_INLINE float k_vec_dot_result(const KLanes &a) {
+    const float h = hsum(a.lanes);
+    if constexpr (T == GGML_Q4_K) {
+        const __m128 t = _mm_add_ps(a.mins, _mm_movehl_ps(a.mins, a.mins));
+        return h + _mm_cvtss_f32(_mm_add_ss(t, _mm_movehdup_ps(t)));
+    } else if constexpr (T == GGML_Q5_K) {
+        return h + a.summs;
+    }
+    return h;
+}
+
+// The tiled kernel's step for 4 outputs at once (lane b: activation row b): the super-block
+// totals s1, s2 by horizontal adds (exact), then r = d_w s1, r = fma(-dmin_w, s2, r),
+// acc = fma(r, d_x, acc) lane by lane, which is the scalar rule of kernels_impl.h 4 times.
+template <int T>
+AC_INLINE void k_tiled_step(const KRow &k, __m128 dx, const __m256i sumi[4], const __m128i mins[4], __m128 &acc) {
+    const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(sumi[0], sumi[1]), _mm256_hadd_epi32(sumi[2], sumi[3]));
+    const __m128i s1 = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+    __m128 r = _mm_mul_ps(_mm_set1_ps(k.d), _mm_cvtepi32_ps(s1));
+    if constexpr (T != GGML_Q6_K) {
+        const __m128i s2 = _mm_hadd_epi32(_mm_hadd_epi32(mins[0], mins[1]), _mm_hadd_epi32(mins[2], mins[3]));
+        r = _mm_fnmadd_ps(_mm_set1_ps(k.dmin), _mm_cvtepi32_ps(s2), r);
+    }
+    acc = _mm_fmadd_ps(r, dx, acc);
+}
+
+// out[b] = dot(weight row w, activation row b) for NB <= 4 activation rows.
 template <int T, int NB, bool kTiled>
 AC_INLINE void k_rows(const uint8_t *w, int64_t nb, const BlockQ8_K *const *x, float *out) {
     constexpr size_t BS = T == GGML_Q4_K ? sizeof(BlockQ4_K) : T == GGML_Q5_K ? sizeof(BlockQ5_K) : sizeof(BlockQ6_K);
-    KAcc acc[NB];
-    for (int b = 0; b < NB; ++b) acc[b] = KAcc{_mm256_setzero_ps(), _mm_setzero_ps(), 0.0f, 0.0f};
     KRow k;
-    for (int64_t ib = 0; ib < nb; ++ib) {
-        unpack_k<T>(w + static_cast<size_t>(ib) * BS, k);
-        for (int b = 0; b < NB; ++b) k_block<T, kTiled>(k, x[b][ib], acc[b]);
+    if constexpr (kTiled) {
+        __m128 acc = _mm_setzero_ps();
+        __m256i sumi[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+        __m128i mins[4] = {_mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128()};
+        for (int64_t ib = 0; ib < nb; ++ib) {
+            unpack_k<T>(w + static_cast<size_t>(ib) * BS, k);
+            alignas(16) float dx[4] = {0, 0, 0, 0};
+            for (int b = 0; b < NB; ++b) {
+                k_ints<T>(k, x[b][ib], sumi[b], mins[b]);
+                dx[b] = x[b][ib].d;
+            }
+            k_tiled_step<T>(k, _mm_load_ps(dx), sumi, mins, acc);
+        }
+        alignas(16) float res[4];
+        _mm_store_ps(res, acc);
+        for (int b = 0; b < NB; ++b) out[b] = res[b];
+    } else {
+        KLanes acc[NB];
+        for (int b = 0; b < NB; ++b) acc[b] = KLanes{_mm256_setzero_ps(), _mm_setzero_ps(), 0.0f};
+        for (int64_t ib = 0; ib < nb; ++ib) {
+            unpack_k<T>(w + static_cast<size_t>(ib) * BS, k);
+            for (int b = 0; b < NB; ++b) {
+                __m256i sumi;
+                __m128i mins;
+                k_ints<T>(k, x[b][ib], sumi, mins);
+                k_vec_dot_step<T>(k, x[b][ib].d, sumi, mins, acc[b]);
+            }
+        }
+        for (int b = 0; b < NB; ++b) out[b] = k_vec_dot_result<T>(acc[b]);
     }
-    for (int b = 0; b < NB; ++b) out[b] = k_result<T, kTiled>(acc[b]);
 }
 
 template <int T, bool kTiled>
