@@ -18,7 +18,10 @@ function(agentcouncil_apply_flags target)
     # no C++ symbols for the JVM's other native libraries to collide with.
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
+  # -ffp-contract=off: the kernels state every fma ggml has (kernels_impl.h, "ggml's order"); the
+  # compiler must not fuse any other a * b + c, which it would in the files built with -mfma.
   target_compile_options(${target} PRIVATE
+    -ffp-contract=off
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion
     $<$<BOOL:${AGENTCOUNCIL_WERROR}>:-Werror>)
   # An unresolved symbol must fail the build here, not the JVM at load time.
