@@ -94,7 +94,7 @@ typedef struct ac_tensor_desc {
 typedef struct ac_model_params {
     const char *path;            /* GGUF file, mapped read-only */
     uint64_t file_size;          /* as seen by Java; a different size on disk is AC_ERR_BAD_MODEL */
-    const char *architecture;    /* "llama", "qwen2" or "qwen3" */
+    const char *architecture;    /* "llama", "qwen2", "qwen3" or "gemma3" */
     const ac_tensor_desc *tensors;
     int32_t n_tensors;
     int32_t n_vocab;
@@ -107,12 +107,17 @@ typedef struct ac_model_params {
     int32_t n_rot;               /* rotary dimensions per head */
     float rope_freq_base;
     float rms_norm_eps;
+    /* gemma3: layers attend to the last n_swa positions only (0: every layer sees all), except
+     * every swa_pattern-th, which is global; the local layers' RoPE base. */
+    int32_t n_swa;
+    int32_t swa_pattern;
+    float rope_freq_base_swa;
 } ac_model_params;
 
 /*
  * Maps params->path read-only and checks every tensor the architecture needs against the table
  * (present, a type the kernels run, the shape the hyper-parameters imply, inside the file).
- * Architectures "llama", "qwen2" and "qwen3" run (AC_ERR_UNSUPPORTED otherwise). The kernels read
+ * Architectures "llama", "qwen2", "qwen3" and "gemma3" run (AC_ERR_UNSUPPORTED otherwise). The kernels read
  * the file's ggml blocks as they are: nothing is repacked, so there is no weight cache to keep and
  * a second start maps the same file again. On success *out is the model; on failure *out is left alone.
  */

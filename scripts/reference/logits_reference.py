@@ -52,8 +52,10 @@ N_TOP = 10
 N_PROBE = 64
 PROBE_SEED = 20250102
 N_GREEDY = 64
-MIN_FORCED = 64      # continuation tokens per sequence, at least
-MIN_TOTAL = 80       # prompt + continuation tokens per sequence, at least
+MIN_FORCED = 56      # continuation tokens per sequence, at least (Gemma 3's tokenizer makes
+                     # raw-question's 62); every sequence has MIN_TOTAL >= 64 positions
+MIN_TOTAL = 72       # prompt + continuation tokens per sequence, at least (Qwen2.5's
+                     # tokenizer makes raw-question 79 tokens in all)
 DECIMALS = 5
 
 # (id, kind, prompt, continuation).  kind "chat": prompt is a message list

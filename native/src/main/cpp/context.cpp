@@ -105,6 +105,7 @@ std::unique_ptr<Context> create_context(Model *model, int32_t n_ctx, int32_t n_t
     ctx->gate = Buffer(B * FF * 4);
     ctx->up = Buffer(B * FF * 4);
     ctx->rope_cos_sin = Buffer(B * static_cast<size_t>(hp.n_rot) * 4);
+    if (hp.n_swa > 0) ctx->rope_cos_sin_swa = Buffer(B * static_cast<size_t>(hp.n_rot) * 4);
     ctx->act_row_bytes = round64(max_activation_row_bytes(*model));
     for (Buffer &a : ctx->act) a = Buffer(B * ctx->act_row_bytes);
 

@@ -43,9 +43,12 @@ struct Tensor {
 };
 
 // What the architectures add to the llama forward pass:
-//   qwen2  bias on q, k and v; NeoX-style RoPE (pairs the two halves of the rotated dimensions)
-//   qwen3  RMS norm of each query and key head before RoPE (QK-norm); NeoX-style RoPE
-enum class Arch { llama, qwen2, qwen3 };
+//   qwen2   bias on q, k and v; NeoX-style RoPE (pairs the two halves of the rotated dimensions)
+//   qwen3   RMS norm of each query and key head before RoPE (QK-norm); NeoX-style RoPE
+//   gemma3  QK-norm, NeoX RoPE; embeddings scaled by sqrt(n_embd); queries scaled before the
+//           scores instead of the scores; RMS norms after attention and FFN too; GELU-gated FFN;
+//           local layers that see a sliding window, with their own RoPE base
+enum class Arch { llama, qwen2, qwen3, gemma3 };
 
 struct HParams {
     Arch arch = Arch::llama;
@@ -59,8 +62,13 @@ struct HParams {
     int32_t head_dim = 0;  // n_embd / n_head, except qwen3
     float rope_freq_base = 10000.0f;
     float rms_norm_eps = 1e-5f;
+    int32_t n_swa = 0;  // gemma3
+    int32_t swa_pattern = 0;
+    float rope_freq_base_swa = 10000.0f;
 
     bool rope_neox() const { return arch != Arch::llama; }
+    // A local (sliding-window) layer: all but every swa_pattern-th.
+    bool is_swa(int il) const { return n_swa > 0 && il % swa_pattern < swa_pattern - 1; }
     int32_t q_dim() const { return n_head * head_dim; }
     int32_t kv_dim() const { return n_head_kv * head_dim; }
     int32_t gqa_ratio() const { return n_head / n_head_kv; }
@@ -72,8 +80,10 @@ struct Layer {
     Tensor attn_norm;
     Tensor wq, wk, wv, wo;
     Tensor bq, bk, bv;              // qwen2
-    Tensor attn_q_norm, attn_k_norm;  // qwen3: [head_dim], shared by the heads
+    Tensor attn_q_norm, attn_k_norm;  // qwen3, gemma3: [head_dim], shared by the heads
+    Tensor attn_post_norm;            // gemma3: on wo's output
     Tensor ffn_norm;
+    Tensor ffn_post_norm;             // gemma3: on ffn_down's output
     Tensor ffn_gate, ffn_up, ffn_down;
 };
 
@@ -142,6 +152,7 @@ struct Context {
     Buffer proj;            // output of wo and of ffn_down, n_embd
     Buffer gate, up;        // n_ff
     Buffer rope_cos_sin;    // [max_batch][n_rot] interleaved cos, sin per rotated pair
+    Buffer rope_cos_sin_swa;  // the same for the local layers' RoPE base (gemma3)
     static constexpr int kActSlots = 3;
     Buffer act[kActSlots];  // activation rows prepared for the kernels, one slot per weight type
     size_t act_row_bytes = 0;

@@ -1,18 +1,19 @@
-// forward.cpp - the forward pass of the llama family (SmolLM2, Llama 2/3; Qwen2, Qwen3),
-// numerically as llama.cpp:
+// forward.cpp - the forward pass of the llama family (SmolLM2, Llama 2/3; Qwen2, Qwen3;
+// Gemma 3), numerically as llama.cpp:
 //
-//   x = token_embd[tokens]
+//   x = token_embd[tokens]                             gemma3: * sqrt(n_embd)
 //   for each layer:
 //       h = rms_norm(x) * attn_norm
 //       q, k, v = wq h, wk h, wv h                     qwen2: + bq, bk, bv
-//       q, k = rms_norm(q) * q_norm, ... per head      qwen3 only
+//       q, k = rms_norm(q) * q_norm, ... per head      qwen3, gemma3
 //       q, k = rope(q), rope(k)                        llama: adjacent pairs (x[2i], x[2i+1]);
-//                                                      qwen: NeoX halves (x[i], x[i + n_rot/2])
+//                                                      others: NeoX halves (x[i], x[i + n_rot/2])
 //       cache <- k, v                                  F16
-//       a = softmax(q k^T / sqrt(head_dim) + causal mask) v      per head, GQA
-//       x = x + wo a
+//       a = softmax(q k^T / sqrt(head_dim) + mask) v   per head, GQA; the mask is causal, and
+//                                                      gemma3's local layers see n_swa positions
+//       x = x + wo a                                   gemma3: + rms_norm(wo a) * post_norm
 //       h = rms_norm(x) * ffn_norm
-//       x = x + ffn_down(silu(ffn_gate h) * ffn_up h)
+//       x = x + ffn_down(silu(ffn_gate h) * ffn_up h)  gemma3: gelu, and a post norm as above
 //   logits = output (rms_norm(x) * output_norm)        output is token_embd when tied
 //
 // A batch of tokens is one pass: every matmul multiplies a weight by all the batch's rows at
@@ -49,6 +50,37 @@ void add_inplace(float *x, const float *y, int64_t n) {
     for (int64_t i = 0; i < n; ++i) x[i] += y[i];
 }
 
+// x += y, or with gemma3's post norm x += rms_norm(y) * post_norm (y normed in place).
+void add_residual(float *x, float *y, const Tensor &post_norm, int64_t n, float eps) {
+    if (post_norm.data != nullptr) rms_norm(y, post_norm.f32(), n, eps, y);
+    add_inplace(x, y, n);
+}
+
+// GELU as ggml's CPU backend computes it: a table over the fp16 inputs of the tanh approximation
+// 0.5 x (1 + tanh(sqrt(2/pi) x (1 + 0.044715 x^2))) in float (contracted as GCC contracts ggml's
+// C), rounded to fp16; below -10 it is 0, from 10 on x itself.
+const uint16_t *gelu_table() {
+    static const auto *table = [] {
+        auto *t = new uint16_t[1 << 16];
+        for (uint32_t h = 0; h < (1u << 16); ++h) {
+            const float x = fp16_to_fp32(static_cast<uint16_t>(h));
+            const float inner = 0.79788456080286535587989211986876f * x * __builtin_fmaf(0.044715f * x, x, 1.0f);
+            t[h] = fp32_to_fp16(0.5f * x * (1.0f + std::tanh(inner)));
+        }
+        return t;
+    }();
+    return table;
+}
+
+// out = gelu(gate) * up, elementwise (ggml_vec_geglu_f32).
+void geglu(const float *gate, const float *up, int64_t n, float *out) {
+    const uint16_t *table = gelu_table();
+    for (int64_t i = 0; i < n; ++i) {
+        const float g = gate[i];
+        out[i] = g <= -10.0f ? 0.0f : g >= 10.0f ? g * up[i] : fp16_to_fp32(table[fp32_to_fp16(g)]) * up[i];
+    }
+}
+
 // cos, sin of pos * base^(-2i/n_rot) for each pair i, computed as ggml's rope cache does
 // (theta multiplied up in float), so the angles match llama.cpp bit for bit.
 void rope_angles(int32_t pos, int32_t n_rot, float base, float *cos_sin) {
@@ -78,11 +110,14 @@ void rope(float *x, const float *cos_sin, int32_t n_rot, bool neox) {
 }
 
 // What happens to a head's query or key between its projection and the cache: bias (qwen2),
-// RMS norm (qwen3), rope.
-void position_head(float *x, const float *bias, const Tensor &norm, const float *cos_sin, const HParams &hp) {
+// RMS norm (qwen3, gemma3), rope, and a scale (gemma3's queries; 1 otherwise).
+void position_head(float *x, const float *bias, const Tensor &norm, const float *cos_sin, float scale, const HParams &hp) {
     if (bias != nullptr) add_inplace(x, bias, hp.head_dim);
     if (norm.data != nullptr) rms_norm(x, norm.f32(), hp.head_dim, hp.rms_norm_eps, x);
     rope(x, cos_sin, hp.n_rot, hp.rope_neox());
+    if (scale != 1.0f) {
+        for (int32_t d = 0; d < hp.head_dim; ++d) x[d] *= scale;
+    }
 }
 
 // ---- batched matmuls -------------------------------------------------------------------------
@@ -150,10 +185,15 @@ void attention(Context &ctx, int il, int32_t n_tokens) {
     const float *bv = L.bv.data ? L.bv.f32() : nullptr;
     const int32_t p0 = ctx.n_past;
     float *q = ctx.q.as<float>(), *k = ctx.k.as<float>(), *v = ctx.v.as<float>(), *out = ctx.attn.as<float>();
-    const float *cos_sin = ctx.rope_cos_sin.as<float>();
+    const bool swa = hp.is_swa(il);
+    const float *cos_sin = (swa ? ctx.rope_cos_sin_swa : ctx.rope_cos_sin).as<float>();
     uint16_t *k_cache = ctx.k_cache.as<uint16_t>(), *v_cache = ctx.v_cache.as<uint16_t>();
     const size_t kv_stride = static_cast<size_t>(ctx.kv_stride);
-    const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+    // 1/sqrt(head_dim): on the scores in softmax, as llama.cpp's kq_scale; gemma3 scales the
+    // queries instead (its f_attention_scale, with kq_scale 1), which rounds differently.
+    const float kq_scale = 1.0f / std::sqrt(static_cast<float>(hd));
+    const float q_scale = hp.arch == Arch::gemma3 ? kq_scale : 1.0f;
+    const float softmax_scale = hp.arch == Arch::gemma3 ? 1.0f : kq_scale;
 
     const int32_t n_tiles = (n_tokens + kAttnTile - 1) / kAttnTile;
     const int32_t n_tasks = hp.n_head * n_tiles;
@@ -168,12 +208,12 @@ void attention(Context &ctx, int il, int32_t n_tokens) {
         for (int64_t t = t0; t < t1; ++t) {
             const float *cs = cos_sin + t * n_rot;
             for (int32_t h = 0; h < hp.n_head; ++h) {
-                position_head(q + t * Q + h * hd, bq ? bq + h * hd : nullptr, L.attn_q_norm, cs, hp);
+                position_head(q + t * Q + h * hd, bq ? bq + h * hd : nullptr, L.attn_q_norm, cs, q_scale, hp);
             }
             const size_t pos = static_cast<size_t>(p0 + t);
             for (int32_t g = 0; g < hp.n_head_kv; ++g) {
                 float *kt = k + t * KV + g * hd;
-                position_head(kt, bk ? bk + g * hd : nullptr, L.attn_k_norm, cs, hp);
+                position_head(kt, bk ? bk + g * hd : nullptr, L.attn_k_norm, cs, 1.0f, hp);
                 uint16_t *kc = k_cache + ctx.k_offset(il, g) + pos * static_cast<size_t>(hd);
                 for (int32_t d = 0; d < hd; ++d) kc[d] = fp32_to_fp16(kt[d]);
                 float *vt = v + t * KV + g * hd;
@@ -205,7 +245,11 @@ void attention(Context &ctx, int il, int32_t n_tokens) {
                      n_kv, n_tokens);  // ggml multiplies all of a head's queries at once
             for (int32_t i = 0; i < count; ++i) {
                 float *s = scores + static_cast<int64_t>(i) * n_pad;
-                K.softmax(s, p0 + first + i + 1, n_pad, scale);
+                const int64_t n_seen = p0 + first + i + 1;
+                if (swa) {  // positions n_swa or more behind this one are masked out, as with -inf
+                    for (int64_t j = 0; j < n_seen - hp.n_swa; ++j) s[j] = -__builtin_inff();
+                }
+                K.softmax(s, n_seen, n_pad, softmax_scale);
                 K.prepare(GGML_F16, s, n_pad, p_act + static_cast<size_t>(i) * p_row);
             }
             // out[i][d] = sum_j p_i[j] v_j[d]: rows of Vt are head dimensions
@@ -228,7 +272,12 @@ void forward_batch(Context &ctx, const int32_t *tokens, int32_t n_tokens, bool a
 
     for (int32_t t = 0; t < n_tokens; ++t) {
         rope_angles(ctx.n_past + t, hp.n_rot, hp.rope_freq_base, ctx.rope_cos_sin.as<float>() + static_cast<int64_t>(t) * hp.n_rot);
+        if (hp.n_swa > 0) {
+            rope_angles(ctx.n_past + t, hp.n_rot, hp.rope_freq_base_swa,
+                        ctx.rope_cos_sin_swa.as<float>() + static_cast<int64_t>(t) * hp.n_rot);
+        }
     }
+    const float embd_scale = hp.arch == Arch::gemma3 ? std::sqrt(static_cast<float>(E)) : 1.0f;
 
     for (int32_t il = 0; il < hp.n_layer; ++il) {
         const Layer &L = m.layers[static_cast<size_t>(il)];
@@ -240,8 +289,11 @@ void forward_batch(Context &ctx, const int32_t *tokens, int32_t n_tokens, bool a
                 float *xt = x + t * E;
                 if (il == 0) {
                     K.get_row(m.token_embd.type, m.token_embd.data, E, tokens[t], xt);
+                    if (embd_scale != 1.0f) {
+                        for (int64_t i = 0; i < E; ++i) xt[i] *= embd_scale;
+                    }
                 } else {
-                    add_inplace(xt, proj + t * E, E);
+                    add_residual(xt, proj + t * E, m.layers[static_cast<size_t>(il - 1)].ffn_post_norm, E, eps);
                 }
                 rms_norm(xt, L.attn_norm.f32(), E, eps, tmp);
                 return tmp;
@@ -255,7 +307,7 @@ void forward_batch(Context &ctx, const int32_t *tokens, int32_t n_tokens, bool a
             ctx, 0, n_tokens, E,
             [&](int32_t t, float *tmp) {
                 float *xt = x + t * E;
-                add_inplace(xt, proj + t * E, E);
+                add_residual(xt, proj + t * E, L.attn_post_norm, E, eps);
                 rms_norm(xt, L.ffn_norm.f32(), E, eps, tmp);
                 return tmp;
             },
@@ -263,7 +315,11 @@ void forward_batch(Context &ctx, const int32_t *tokens, int32_t n_tokens, bool a
         matmuls(
             ctx, 0, n_tokens, FF,
             [&](int32_t t, float *tmp) {
-                K.swiglu(gate + t * FF, up + t * FF, FF, tmp);
+                if (hp.arch == Arch::gemma3) {
+                    geglu(gate + t * FF, up + t * FF, FF, tmp);
+                } else {
+                    K.swiglu(gate + t * FF, up + t * FF, FF, tmp);
+                }
                 return tmp;
             },
             {{&L.ffn_down, proj, E}});
@@ -274,7 +330,7 @@ void forward_batch(Context &ctx, const int32_t *tokens, int32_t n_tokens, bool a
             ctx, all_logits ? 0 : n_tokens - 1, n_tokens, E,
             [&](int32_t t, float *tmp) {
                 float *xt = x + t * E;
-                add_inplace(xt, proj + t * E, E);
+                add_residual(xt, proj + t * E, m.layers.back().ffn_post_norm, E, eps);
                 rms_norm(xt, m.output_norm.f32(), E, eps, tmp);
                 return tmp;
             },

@@ -140,7 +140,8 @@ Arch parse_arch(const char *name) {
     if (std::strcmp(name, "llama") == 0) return Arch::llama;
     if (std::strcmp(name, "qwen2") == 0) return Arch::qwen2;
     if (std::strcmp(name, "qwen3") == 0) return Arch::qwen3;
-    throw Error(AC_ERR_UNSUPPORTED, std::string("architecture ") + name + " is not supported (supported: llama, qwen2, qwen3)");
+    if (std::strcmp(name, "gemma3") == 0) return Arch::gemma3;
+    throw Error(AC_ERR_UNSUPPORTED, std::string("architecture ") + name + " is not supported (supported: llama, qwen2, qwen3, gemma3)");
 }
 
 void check_hparams(const ac_model_params &p, Arch arch) {
@@ -161,7 +162,7 @@ void check_hparams(const ac_model_params &p, Arch arch) {
                     "n_head " + std::to_string(p.n_head) + " is not a multiple of n_head_kv " + std::to_string(p.n_head_kv));
     }
     in_range("head_dim", p.head_dim, 2, 1 << 12);
-    if (arch != Arch::qwen3 && static_cast<int64_t>(p.head_dim) * p.n_head != p.n_embd) {
+    if (arch != Arch::qwen3 && arch != Arch::gemma3 && static_cast<int64_t>(p.head_dim) * p.n_head != p.n_embd) {
         throw Error(AC_ERR_INVALID_ARGUMENT, "head_dim " + std::to_string(p.head_dim) + " x n_head " + std::to_string(p.n_head) +
                                                  " differs from n_embd " + std::to_string(p.n_embd));
     }
@@ -174,6 +175,15 @@ void check_hparams(const ac_model_params &p, Arch arch) {
     }
     if (!(std::isfinite(p.rms_norm_eps) && p.rms_norm_eps > 0.0f)) {
         throw Error(AC_ERR_INVALID_ARGUMENT, "rms_norm_eps " + std::to_string(p.rms_norm_eps) + " is not a positive number");
+    }
+    if (arch == Arch::gemma3) {
+        in_range("n_swa", p.n_swa, 0, 1 << 24);
+        in_range("swa_pattern", p.swa_pattern, 1, 1 << 10);
+        if (!(std::isfinite(p.rope_freq_base_swa) && p.rope_freq_base_swa > 0.0f)) {
+            throw Error(AC_ERR_INVALID_ARGUMENT, "rope_freq_base_swa " + std::to_string(p.rope_freq_base_swa) + " is not a positive number");
+        }
+    } else if (p.n_swa != 0) {
+        throw Error(AC_ERR_INVALID_ARGUMENT, "n_swa " + std::to_string(p.n_swa) + ": only gemma3 has sliding-window layers");
     }
 }
 
@@ -245,6 +255,11 @@ std::unique_ptr<Model> load_model(const ac_model_params &p) {
     hp.head_dim = p.head_dim;
     hp.rope_freq_base = p.rope_freq_base;
     hp.rms_norm_eps = p.rms_norm_eps;
+    if (arch == Arch::gemma3) {
+        hp.n_swa = p.n_swa;
+        hp.swa_pattern = p.swa_pattern;
+        hp.rope_freq_base_swa = p.rope_freq_base_swa;
+    }
     model->path = p.path;
 
     const int64_t n_embd = hp.n_embd, n_ff = hp.n_ff, q_dim = hp.q_dim(), kv_dim = hp.kv_dim(), n_vocab = hp.n_vocab;
@@ -267,9 +282,13 @@ std::unique_ptr<Model> load_model(const ac_model_params &p) {
             L.bk = table.get(b + "attn_k.bias", kv_dim, 0, true);
             L.bv = table.get(b + "attn_v.bias", kv_dim, 0, true);
         }
-        if (arch == Arch::qwen3) {
+        if (arch == Arch::qwen3 || arch == Arch::gemma3) {
             L.attn_q_norm = table.get(b + "attn_q_norm.weight", hp.head_dim, 0, true);
             L.attn_k_norm = table.get(b + "attn_k_norm.weight", hp.head_dim, 0, true);
+        }
+        if (arch == Arch::gemma3) {
+            L.attn_post_norm = table.get(b + "post_attention_norm.weight", n_embd, 0, true);
+            L.ffn_post_norm = table.get(b + "post_ffw_norm.weight", n_embd, 0, true);
         }
         L.ffn_norm = table.get(b + "ffn_norm.weight", n_embd, 0, true);
         L.ffn_gate = table.get(b + "ffn_gate.weight", n_embd, n_ff, false);

@@ -12,6 +12,8 @@ import java.nio.file.Path;
  */
 public final class TestModels {
     public static final String SMOLLM2 = "smollm2-135m-instruct";
+    public static final String QWEN_CODER_05B = "qwen2.5-coder-0.5b-instruct";
+    public static final String QWEN_CODER_15B = "qwen2.5-coder-1.5b-instruct";
 
     private TestModels() {}
 

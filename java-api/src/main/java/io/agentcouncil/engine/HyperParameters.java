@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * The hyper-parameters of a GGUF file of the llama family ({@code llama}, {@code qwen2},
- * {@code qwen3}) and the tensors its forward pass reads, checked in Java before anything reaches
+ * {@code qwen3}, {@code gemma3}) and the tensors its forward pass reads, checked in Java before anything reaches
  * the native engine: a file this engine cannot run is an {@link UnsupportedModelException} naming
  * the architecture, feature or tensor type; a file whose tensors contradict its own metadata is a
  * {@link GgufFormatException}.
@@ -33,24 +33,45 @@ record HyperParameters(
         int nRot,
         float ropeFreqBase,
         float rmsNormEps,
-        int contextLength) {
+        int contextLength,
+        SlidingWindow slidingWindow) {
+
+    /**
+     * Gemma 3's local layers: all but every {@code pattern}-th attend to the last {@code size}
+     * positions only, with RoPE base {@code ropeFreqBase}; {@link #NONE} for the others.
+     */
+    record SlidingWindow(int size, int pattern, float ropeFreqBase) {
+        static final SlidingWindow NONE = new SlidingWindow(0, 0, 0f);
+    }
 
     /** The architectures the engine runs: what each adds to the llama forward pass. */
     enum Architecture {
-        LLAMA("llama", false, false),
+        LLAMA("llama", false, false, false),
         /** Bias on the q, k and v projections. */
-        QWEN2("qwen2", true, false),
+        QWEN2("qwen2", true, false, false),
         /** RMS norm of every query and key head (QK-norm); a head size of its own. */
-        QWEN3("qwen3", false, true);
+        QWEN3("qwen3", false, true, false),
+        /**
+         * QK-norm and a head size of its own; norms after attention and FFN; a GELU FFN; scaled
+         * embeddings; sliding-window local layers (the native engine knows the arithmetic).
+         */
+        GEMMA3("gemma3", false, true, true);
 
         final String ggufName;
         final boolean qkvBias;
         final boolean qkNorm;
+        final boolean postNorms;
 
-        Architecture(String ggufName, boolean qkvBias, boolean qkNorm) {
+        Architecture(String ggufName, boolean qkvBias, boolean qkNorm, boolean postNorms) {
             this.ggufName = ggufName;
             this.qkvBias = qkvBias;
             this.qkNorm = qkNorm;
+            this.postNorms = postNorms;
+        }
+
+        /** Whether the file gives the head size (attention.key_length) rather than implying it. */
+        boolean ownHeadSize() {
+            return this == QWEN3 || this == GEMMA3;
         }
 
         static Architecture of(String name) {
@@ -102,9 +123,9 @@ record HyperParameters(
             throw new GgufFormatException("metadata[\"" + p + "attention.head_count_kv\"]", -1,
                     "head count " + nHead + " is not a multiple of the KV head count " + nHeadKv);
         }
-        // qwen3 gives the head size; the others imply it.
+        // qwen3 and gemma3 give the head size; the others imply it.
         int headDim;
-        if (arch == Architecture.QWEN3) {
+        if (arch.ownHeadSize()) {
             headDim = positive(md, p + "attention.key_length", md.getInt(p + "attention.key_length", nEmbd / nHead));
         } else {
             if (nEmbd % nHead != 0) {
@@ -133,6 +154,19 @@ record HyperParameters(
             throw new UnsupportedModelException("mixture-of-experts models (" + p + "expert_count) are not supported");
         }
         float ropeFreqBase = (float) md.getDouble(p + "rope.freq_base", 10000.0);
+        SlidingWindow window = SlidingWindow.NONE;
+        if (arch == Architecture.GEMMA3) {
+            if (md.getDouble(p + "final_logit_softcapping", 0.0) != 0.0) {
+                throw new UnsupportedModelException(p + "final_logit_softcapping is not supported");
+            }
+            // llama.cpp's defaults for gemma3: every 6th layer global, local RoPE base 10000.
+            window = new SlidingWindow(md.getInt(p + "attention.sliding_window", 0),
+                    positive(md, p + "attention.sliding_window_pattern", md.getInt(p + "attention.sliding_window_pattern", 6)),
+                    (float) md.getDouble(p + "rope.freq_base_swa", 10000.0));
+            if (window.size() < 0 || !(window.ropeFreqBase() > 0 && Float.isFinite(window.ropeFreqBase()))) {
+                throw new GgufFormatException("metadata[\"" + p + "attention.sliding_window\"]", -1, window + " is not a valid window");
+            }
+        }
         float eps = (float) md.getDouble(p + "attention.layer_norm_rms_epsilon");
         if (!(ropeFreqBase > 0 && Float.isFinite(ropeFreqBase))) {
             throw new GgufFormatException("metadata[\"" + p + "rope.freq_base\"]", -1, ropeFreqBase + " is not a positive number");
@@ -156,7 +190,7 @@ record HyperParameters(
         }
 
         HyperParameters hp = new HyperParameters(arch, nVocab, nEmbd, nLayer, nHead, nHeadKv, nFf, headDim, nRot, ropeFreqBase, eps,
-                contextLength);
+                contextLength, window);
         hp.checkTensors(file, used);
         return hp;
     }
@@ -185,6 +219,10 @@ record HyperParameters(
             if (arch.qkNorm) {
                 expected.put(b + "attn_q_norm.weight", new Expected(headDim, 0, true));
                 expected.put(b + "attn_k_norm.weight", new Expected(headDim, 0, true));
+            }
+            if (arch.postNorms) {
+                expected.put(b + "post_attention_norm.weight", new Expected(nEmbd, 0, true));
+                expected.put(b + "post_ffw_norm.weight", new Expected(nEmbd, 0, true));
             }
             expected.put(b + "ffn_norm.weight", new Expected(nEmbd, 0, true));
             expected.put(b + "ffn_gate.weight", new Expected(nEmbd, nFf, false));

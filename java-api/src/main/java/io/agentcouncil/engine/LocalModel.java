@@ -108,7 +108,9 @@ public final class LocalModel implements LanguageModel {
             params.path(pathString).file_size(file.fileSize()).architecture(arch)
                     .tensors(table).n_tensors(used.size())
                     .n_vocab(hp.nVocab()).n_embd(hp.nEmbd()).n_layer(hp.nLayer()).n_head(hp.nHead()).n_head_kv(hp.nHeadKv())
-                    .n_ff(hp.nFf()).head_dim(hp.headDim()).n_rot(hp.nRot()).rope_freq_base(hp.ropeFreqBase()).rms_norm_eps(hp.rmsNormEps());
+                    .n_ff(hp.nFf()).head_dim(hp.headDim()).n_rot(hp.nRot()).rope_freq_base(hp.ropeFreqBase()).rms_norm_eps(hp.rmsNormEps())
+                    .n_swa(hp.slidingWindow().size()).swa_pattern(hp.slidingWindow().pattern())
+                    .rope_freq_base_swa(hp.slidingWindow().ropeFreqBase());
             ModelHandle handle = new ModelHandle();
             int status = AgentCouncilNative.ac_model_load(params, handle);
             if (status != AgentCouncilNative.AC_OK) {

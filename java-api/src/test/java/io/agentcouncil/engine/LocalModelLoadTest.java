@@ -32,9 +32,9 @@ class LocalModelLoadTest {
 
     @Test
     void anotherArchitectureIsAnUnsupportedModelException() throws IOException {
-        Path file = write("gemma.gguf", new SyntheticGguf().string("general.architecture", "gemma3").u32("gemma3.block_count", 18).build());
+        Path file = write("mamba.gguf", new SyntheticGguf().string("general.architecture", "mamba").u32("mamba.block_count", 18).build());
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> LocalModel.load(file));
-        assertTrue(e.getMessage().contains("gemma3"), e::getMessage);
+        assertTrue(e.getMessage().contains("mamba") && e.getMessage().contains("gemma3"), e::getMessage);
     }
 
     @Test
@@ -100,7 +100,7 @@ class LocalModelLoadTest {
         long bytes = 49152L * 576 / 32 * 34;
         assertNativeLoad(smol, size, "llama", size - bytes + 32, bytes, AgentCouncilNative.AC_ERR_BAD_MODEL, "outside the file");
         assertNativeLoad(smol, size + 1, "llama", 0, bytes, AgentCouncilNative.AC_ERR_BAD_MODEL, "bytes on disk");
-        assertNativeLoad(smol, size, "gemma3", 0, bytes, AgentCouncilNative.AC_ERR_UNSUPPORTED, "gemma3");
+        assertNativeLoad(smol, size, "mamba", 0, bytes, AgentCouncilNative.AC_ERR_UNSUPPORTED, "mamba");
         assertNativeLoad(dir.resolve("missing.gguf"), size, "llama", 0, bytes, AgentCouncilNative.AC_ERR_IO, "cannot open");
         assertNativeLoad(smol, size, "llama", 0, bytes - 34, AgentCouncilNative.AC_ERR_BAD_MODEL, "size");
     }

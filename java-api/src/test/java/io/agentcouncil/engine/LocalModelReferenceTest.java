@@ -10,27 +10,34 @@ import io.agentcouncil.TestModels;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * Logits agreement with llama.cpp on SmolLM2 ({@code reference/logits-smollm2-135m-instruct.json},
+ * Logits agreement with llama.cpp on one roster model ({@code reference/logits-<roster-name>.json},
  * made by scripts/reference/make-logits-reference with llama.cpp's AVX2 CPU kernels: F16 KV
- * cache, flash attention off). Teacher-forced sequences are evaluated as one batch each, as the
- * reference was; greedy continuations one token per eval after the prompt, as llama.cpp decodes.
+ * cache, flash attention off); one subclass per model that has a reference file
+ * ({@link LocalModelReferenceSmolLM2Test}, {@link LocalModelReferenceQwenCoder05bTest},
+ * {@link LocalModelReferenceQwenCoder15bTest}). The model is loaded once per subclass (one test
+ * instance per class) and closed after its tests. Teacher-forced sequences are evaluated as one
+ * batch each, as the reference was; greedy continuations one token per eval after the prompt, as
+ * llama.cpp decodes.
  *
  * <p>The engine rounds every operation as ggml's AVX2 kernels do (native kernels_impl.h, "ggml's
  * order"), on any CPU, so the logits are llama.cpp's up to the reference's 5 stored decimals.
  * That is stricter than the issue's bar (top-1 agreement of at least 99%, greedy continuations
- * identical for at least 9 in 10 prompts), which is asserted as such; the logit bound catches a
- * kernel that drifts from ggml's order long before the top-1 does. llama.cpp itself moves by up
- * to the reference's {@code variation} figures when only its schedule or attention kernel changes.
+ * identical for at least 9 in 10 prompts), which is asserted as such; the logit bound
+ * ({@link #maxLogitDelta}, per model) catches a kernel that drifts from ggml's order long before
+ * the top-1 does. llama.cpp itself moves by up to the reference's {@code variation} figures when
+ * only its schedule or attention kernel changes.
  */
-class LocalModelReferenceTest {
-    private static final String RESOURCE = "/reference/logits-smollm2-135m-instruct.json";
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class LocalModelReferenceTest {
     /** A lead of llama.cpp's top-1 over its runner-up that rounding noise does not overturn. */
     static final double DECISIVE_MARGIN = 0.5;
     /** How far below llama.cpp's top-1 (in its logits) our top-1 may be where the two differ. */
@@ -38,25 +45,46 @@ class LocalModelReferenceTest {
     /** The reference's rounding (5 decimals) plus float noise in reading it back. */
     static final double SAME_LOGIT = 1e-4;
 
-    private static LocalModel model;
-    private static JsonNode reference;
+    private final String rosterName;
+    private final double maxLogitDelta;
+    private final String resource;
+    private LocalModel model;
+    private JsonNode reference;
+
+    /**
+     * @param rosterName the roster model, also the reference file's name ({@code logits-<rosterName>.json})
+     * @param maxLogitDelta the largest |logit - llama.cpp's stored logit| allowed over all probe and
+     *     top-10 logits of all teacher-forced positions ({@link #SAME_LOGIT}: llama.cpp's numbers)
+     */
+    LocalModelReferenceTest(String rosterName, double maxLogitDelta) {
+        this.rosterName = rosterName;
+        this.maxLogitDelta = maxLogitDelta;
+        this.resource = "/reference/logits-" + rosterName + ".json";
+    }
 
     @BeforeAll
-    static void load() throws IOException {
-        try (InputStream in = LocalModelReferenceTest.class.getResourceAsStream(RESOURCE)) {
-            assertNotNull(in, RESOURCE + " is missing: run scripts/reference/make-logits-reference");
+    void load() throws IOException {
+        try (InputStream in = LocalModelReferenceTest.class.getResourceAsStream(resource)) {
+            assertNotNull(in, resource + " is missing: run scripts/reference/make-logits-reference " + rosterName);
             reference = new ObjectMapper().readTree(in);
         }
-        model = LocalModel.load(TestModels.require(TestModels.SMOLLM2), 2);
+        assertEquals(rosterName, reference.get("roster_name").asText());
+        model = LocalModel.load(modelFile(reference), 2);
         assertEquals(reference.get("n_vocab").asInt(), model.vocabularySize());
         assertEquals("f16", reference.at("/settings/type_k").asText());
         assertEquals("disabled", reference.at("/settings/flash_attn_type").asText());
     }
 
+    /** The GGUF file the reference was made from: the roster model by default. */
+    Path modelFile(JsonNode reference) throws IOException {
+        return TestModels.require(rosterName);
+    }
+
     @AfterAll
-    static void close() {
+    void close() {
         if (model != null) {
             model.close();
+            model = null;
         }
     }
 
@@ -80,7 +108,7 @@ class LocalModelReferenceTest {
             int[] tokens = ints(seq.get("tokens"));
             JsonNode ref = seq.get("positions");
             assertEquals(tokens.length, ref.size());
-            assertTrue(tokens.length - seq.get("n_prompt").asInt() >= 64, seq.get("id") + ": fewer than 64 forced positions");
+            assertTrue(tokens.length >= 64, seq.get("id") + ": fewer than 64 teacher-forced positions");
             float[][] logits;
             try (ModelSession s = model.newSession(tokens.length)) {
                 logits = s.evalAll(tokens);
@@ -131,22 +159,23 @@ class LocalModelReferenceTest {
                 maxLogProbDelta = Math.max(maxLogProbDelta, Math.abs(lpOurs - lpRef));
             }
             maxDelta = Math.max(maxDelta, seqMax);
-            System.out.printf("  %-16s %3d positions, top-1 agree %3d, max |dlogit| %.3f%n", seq.get("id").asText(), tokens.length, seqAgree, seqMax);
+            System.out.printf("  %-16s %3d positions, top-1 agree %3d, max |dlogit| %.5f%n", seq.get("id").asText(), tokens.length, seqAgree, seqMax);
         }
         double agreement = (double) top1Agree / positions;
         double decisiveAgreement = (double) decisiveAgree / decisive;
         double meanDelta = sumDelta / compared;
-        System.out.printf("llama.cpp reference: %d sequences, %d positions, top-1 agreement %.2f%% (%.2f%% of the %d where llama.cpp leads"
-                + " by >= %.1f), top-1 differences all within %.3f of llama.cpp's top-1; max |dlogit| %.3f, mean |dlogit| %.4f"
+        System.out.printf("llama.cpp reference %s: %d sequences, %d positions, top-1 agreement %.2f%% (%.2f%% of the %d where llama.cpp leads"
+                + " by >= %.1f), top-1 differences all within %.3f of llama.cpp's top-1; max |dlogit| %.5f, mean |dlogit| %.5f"
                 + " (over %d probe/top-10 logits), max |d log p(top-1)| %.3f; llama.cpp's own variation: %s%n",
-                sequences.size(), positions, 100 * agreement, 100 * decisiveAgreement, decisive, DECISIVE_MARGIN, worstTie, maxDelta,
+                rosterName, sequences.size(), positions, 100 * agreement, 100 * decisiveAgreement, decisive, DECISIVE_MARGIN, worstTie, maxDelta,
                 meanDelta, compared, maxLogProbDelta, reference.get("variation"));
         disagreements.forEach(d -> System.out.println("  top-1 differs: " + d));
         assertTrue(positions >= 640, positions + " positions");
         assertTrue(worstTie <= NEAR_TIE, "a top-1 difference of " + worstTie + " in llama.cpp's logits is no near-tie");
         assertTrue(decisiveAgreement >= 0.99, String.format("top-1 agreement %.4f < 0.99 where llama.cpp's lead is clear", decisiveAgreement));
         assertTrue(agreement >= 0.99, String.format("top-1 agreement %.4f < 0.99", agreement));
-        assertTrue(maxDelta <= SAME_LOGIT, String.format("max |dlogit| %.6f: the kernels no longer round as ggml does", maxDelta));
+        assertTrue(maxDelta <= maxLogitDelta, String.format("max |dlogit| %.6f > %.6f: the kernels no longer round as ggml does",
+                maxDelta, maxLogitDelta));
     }
 
     @Test
@@ -191,9 +220,9 @@ class LocalModelReferenceTest {
                     prefix == expected.length ? "" : ": ours \"" + model.tokenizer().decode(java.util.Arrays.copyOfRange(ours, prefix, Math.min(ours.length, prefix + 6)))
                             + "\" vs \"" + model.tokenizer().decode(java.util.Arrays.copyOfRange(expected, prefix, Math.min(expected.length, prefix + 6))) + "\"");
         }
-        System.out.printf("greedy: %d of %d sequences identical, %d of %d tokens before the first difference;"
+        System.out.printf("greedy %s: %d of %d sequences identical, %d of %d tokens before the first difference;"
                 + " where they part, llama.cpp's token is within %.3f of our top logit%n",
-                identical, sequences.size(), matched, total, worstGap);
+                rosterName, identical, sequences.size(), matched, total, worstGap);
         assertTrue(sequences.size() >= 10, "reference has " + sequences.size() + " sequences");
         assertTrue(worstGap <= NEAR_TIE, "greedy continuations part where llama.cpp's token is " + worstGap + " below our top");
         assertTrue(identical * 10 >= sequences.size() * 9,

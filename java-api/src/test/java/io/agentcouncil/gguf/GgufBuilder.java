@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Writes small GGUF files byte by byte, so tests can state exactly what a file holds. */
-final class GgufBuilder {
+public final class GgufBuilder {
     private final ByteArrayOutputStream meta = new ByteArrayOutputStream();
     private final ByteArrayOutputStream infos = new ByteArrayOutputStream();
     private final List<byte[]> data = new ArrayList<>();
@@ -28,7 +28,7 @@ final class GgufBuilder {
         return kv("general.alignment", GgufValueType.UINT32, (long) a);
     }
 
-    GgufBuilder kv(String key, GgufValueType type, Object value) {
+    public GgufBuilder kv(String key, GgufValueType type, Object value) {
         str(meta, key);
         u32(meta, type.ordinal());
         value(meta, type, value);
@@ -36,7 +36,7 @@ final class GgufBuilder {
         return this;
     }
 
-    GgufBuilder array(String key, GgufValueType elementType, Object... values) {
+    public GgufBuilder array(String key, GgufValueType elementType, Object... values) {
         str(meta, key);
         u32(meta, GgufValueType.ARRAY.ordinal());
         arrayBody(meta, elementType, values);
@@ -52,6 +52,22 @@ final class GgufBuilder {
         }
         long size = type.byteSize(elements);
         return tensorAt(name, type, dataSize, shape).reserve(size);
+    }
+
+    /** A tensor of {@code type} and {@code shape} holding {@code bytes}, after the previous tensor's. */
+    public GgufBuilder tensor(String name, GgmlType type, byte[] bytes, long... shape) {
+        long elements = 1;
+        for (long d : shape) {
+            elements *= d;
+        }
+        if (type.byteSize(elements) != bytes.length) {
+            throw new IllegalArgumentException(name + ": " + bytes.length + " bytes for " + elements + " elements of " + type);
+        }
+        tensorAt(name, type, dataSize, shape);
+        long padded = (bytes.length + alignment - 1L) / alignment * alignment;
+        data.add(java.util.Arrays.copyOf(bytes, (int) padded));
+        dataSize += padded;
+        return this;
     }
 
     /** A tensor table entry with an explicit offset; reserves no data. */
@@ -74,7 +90,7 @@ final class GgufBuilder {
         return this;
     }
 
-    byte[] build() {
+    public byte[] build() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         u32(out, GgufFile.MAGIC);
         u32(out, version);

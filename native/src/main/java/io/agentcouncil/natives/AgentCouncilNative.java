@@ -212,6 +212,18 @@ public final class AgentCouncilNative {
         public native float rms_norm_eps();
 
         public native ModelParams rms_norm_eps(float eps);
+
+        public native int n_swa();
+
+        public native ModelParams n_swa(int n);
+
+        public native int swa_pattern();
+
+        public native ModelParams swa_pattern(int n);
+
+        public native float rope_freq_base_swa();
+
+        public native ModelParams rope_freq_base_swa(float base);
     }
 
     /** {@code ac_cpu_features_t}; native memory, freed by {@link #close()}. */
