@@ -259,15 +259,17 @@ def render_prompts(path, llm, cases):
     out = []
     for case in cases:
         cid, kind, prompt, _cont = case
-        if kind == "chat":
-            if compiled is None:
-                print(f"  skip {cid}: the GGUF has no chat template", file=sys.stderr)
-                continue
+        if kind == "chat" and compiled is None:
+            # A base model without a chat template (Gemma 3 270M): the conversation as plain
+            # text, so that it still has 10 or more sequences.
+            kind = "chat-as-text"
+            text = "".join(f"{m['role'].capitalize()}: {m['content']}\n" for m in prompt) + "Assistant:"
+        elif kind == "chat":
             text = compiled.render(messages=prompt, tools=None, documents=None,
                                    add_generation_prompt=True, bos_token=bos, eos_token=eos)
         else:
             text = prompt
-        out.append((case, text))
+        out.append(((cid, kind, prompt, _cont), text))
     return out
 
 

@@ -1371,6 +1371,8 @@ int bench(const char *only) {
         {GGML_Q4_K, 1536, 1536, 8, 1, "Q4_K 1536x1536, batch 8 (tiled order)"},
         {GGML_Q5_K, 1536, 1536, 1, 1, "Q5_K 1536x1536"},
         {GGML_Q6_K, 1536, 1536, 1, 1, "Q6_K 1536x1536"},
+        {GGML_Q4_K, 1536, 8960, 1, 8, "Q4_K ffn_up 1.5B, 8 copies (62 MB, streamed)"},
+        {GGML_Q6_K, 8960, 1536, 1, 6, "Q6_K ffn_down 1.5B, 6 copies (68 MB, streamed)"},
         {GGML_F16, 576, 1536, 1, 1, "F16 576x1536"},
         {GGML_BF16, 576, 1536, 1, 1, "BF16 576x1536"},
         {GGML_F32, 576, 1536, 1, 1, "F32 576x1536"},

@@ -14,6 +14,7 @@ public final class TestModels {
     public static final String SMOLLM2 = "smollm2-135m-instruct";
     public static final String QWEN_CODER_05B = "qwen2.5-coder-0.5b-instruct";
     public static final String QWEN_CODER_15B = "qwen2.5-coder-1.5b-instruct";
+    public static final String GEMMA3_270M = "gemma-3-270m";
 
     private TestModels() {}
 
