@@ -474,6 +474,12 @@ struct KRow {
     float d, dmin;
 };
 
+// The int16 shuffle control that broadcasts word lo to the low 128 bits and word hi to the high.
+AC_INLINE __m256i word_broadcast(int lo, int hi) {
+    return _mm256_set_m128i(_mm_set1_epi16(static_cast<short>((2 * hi) | ((2 * hi + 1) << 8))),
+                            _mm_set1_epi16(static_cast<short>((2 * lo) | ((2 * lo + 1) << 8))));
+}
+
 template <int T>
 AC_INLINE void unpack_k(const uint8_t *blk, KRow &k) {
     const __m256i m4 = _mm256_set1_epi8(0x0F);
@@ -488,22 +494,32 @@ AC_INLINE void unpack_k(const uint8_t *blk, KRow &k) {
             k.q[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), high(4));
             k.q[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), high(6));
         }
-        for (int g = 0; g < 8; ++g) k.sc[g] = _mm256_set_m128i(_mm_set1_epi16(b.scales[2 * g + 1]), _mm_set1_epi16(b.scales[2 * g]));
+        // Group g's low 16 bytes are sub-block 2g, its high 16 bytes sub-block 2g + 1.
         k.sc16 = _mm256_cvtepi8_epi16(loadu128(b.scales));
+        const __m256i first = _mm256_permute4x64_epi64(k.sc16, 0x44), second = _mm256_permute4x64_epi64(k.sc16, 0xEE);
+        for (int g = 0; g < 8; ++g) {
+            k.sc[g] = _mm256_shuffle_epi8(g < 4 ? first : second, word_broadcast((2 * g) % 8, (2 * g + 1) % 8));
+        }
         k.d = _cvtsh_ss(b.d);
         k.dmin = 0.0f;
         k.min = _mm_setzero_si128();
     } else {
         const auto &b4 = *reinterpret_cast<const BlockQ4_K *>(blk);  // Q5_K shares the first 16 bytes
         const uint8_t *qs = blk + (T == GGML_Q4_K ? 16 : 48);
-        alignas(16) int16_t mins[8];
-        for (int j = 0; j < 8; ++j) {
-            int32_t sc, m;
-            k_scale_min(b4.scales, j, &sc, &m);
-            k.sc[j] = _mm256_set1_epi16(static_cast<int16_t>(sc));
-            mins[j] = static_cast<int16_t>(m);
-        }
-        k.min = _mm_load_si128(reinterpret_cast<const __m128i *>(mins));
+        // ggml's unpacking of the 6-bit scales and mins (k_scale_min for all 8 at once): bytes
+        // 0..7 the scales, 8..15 the mins.
+        uint32_t u[4];
+        std::memcpy(u, b4.scales, 12);
+        u[3] = ((u[2] >> 4) & 0x0f0f0f0fu) | (((u[1] >> 6) & 0x03030303u) << 4);
+        const uint32_t scales_hi = u[1] & 0x3f3f3f3fu;
+        u[1] = (u[2] & 0x0f0f0f0fu) | (((u[0] >> 6) & 0x03030303u) << 4);
+        u[2] = scales_hi;
+        u[0] &= 0x3f3f3f3fu;
+        const __m256i sm = _mm256_cvtepu8_epi16(_mm_set_epi32(static_cast<int>(u[3]), static_cast<int>(u[2]), static_cast<int>(u[1]),
+                                                               static_cast<int>(u[0])));
+        k.min = _mm256_extracti128_si256(sm, 1);
+        const __m256i scales = _mm256_permute4x64_epi64(sm, 0x44);
+        for (int j = 0; j < 8; ++j) k.sc[j] = _mm256_shuffle_epi8(scales, word_broadcast(j, j));
         k.sc16 = _mm256_setzero_si256();
         for (int c = 0; c < 4; ++c) {
             const __m256i bits = loadu256(qs + 32 * c);
@@ -587,26 +603,34 @@ AC_INLINE void k_tiled_step(const KRow &k, __m128 dx, const __m256i sumi[4], con
     acc = _mm_fmadd_ps(r, dx, acc);
 }
 
-// out[b] = dot(weight row w, activation row b) for NB <= 4 activation rows.
+// out[b] = dot(weight row w, activation row b) for NB activation rows (up to 8 in the tiled
+// order, whose steps take 4 at once; up to 4 in vec_dot's).
 template <int T, int NB, bool kTiled>
 AC_INLINE void k_rows(const uint8_t *w, int64_t nb, const BlockQ8_K *const *x, float *out) {
     constexpr size_t BS = T == GGML_Q4_K ? sizeof(BlockQ4_K) : T == GGML_Q5_K ? sizeof(BlockQ5_K) : sizeof(BlockQ6_K);
     KRow k;
     if constexpr (kTiled) {
-        __m128 acc = _mm_setzero_ps();
-        __m256i sumi[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
-        __m128i mins[4] = {_mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128()};
+        constexpr int G = (NB + 3) / 4;
+        __m128 acc[G];
+        __m256i sumi[4 * G];
+        __m128i mins[4 * G];
+        for (int g = 0; g < G; ++g) acc[g] = _mm_setzero_ps();
+        for (int b = 0; b < 4 * G; ++b) {
+            sumi[b] = _mm256_setzero_si256();
+            mins[b] = _mm_setzero_si128();
+        }
         for (int64_t ib = 0; ib < nb; ++ib) {
             unpack_k<T>(w + static_cast<size_t>(ib) * BS, k);
-            alignas(16) float dx[4] = {0, 0, 0, 0};
-            for (int b = 0; b < NB; ++b) {
-                k_ints<T>(k, x[b][ib], sumi[b], mins[b]);
-                dx[b] = x[b][ib].d;
+            for (int b = 0; b < NB; ++b) k_ints<T>(k, x[b][ib], sumi[b], mins[b]);
+            for (int g = 0; g < G; ++g) {
+                // Lane inserts, not a 16-byte reload of four float stores (no store forwarding).
+                auto d = [&](int b) { return b < NB ? x[b < NB ? b : 0][ib].d : 0.0f; };
+                const __m128 dx = _mm_setr_ps(d(4 * g), d(4 * g + 1), d(4 * g + 2), d(4 * g + 3));
+                k_tiled_step<T>(k, dx, sumi + 4 * g, mins + 4 * g, acc[g]);
             }
-            k_tiled_step<T>(k, _mm_load_ps(dx), sumi, mins, acc);
         }
-        alignas(16) float res[4];
-        _mm_store_ps(res, acc);
+        alignas(16) float res[4 * G];
+        for (int g = 0; g < G; ++g) _mm_store_ps(res + 4 * g, acc[g]);
         for (int b = 0; b < NB; ++b) out[b] = res[b];
     } else {
         KLanes acc[NB];
@@ -630,19 +654,25 @@ void matmul_k(const void *w, size_t w_stride, int64_t n, const void *x, size_t x
     const auto *wb = static_cast<const uint8_t *>(w);
     const auto *xb = static_cast<const uint8_t *>(x);
     const int64_t nb = n / kQKK;
-    for (int32_t b0 = 0; b0 < batch; b0 += 4) {
-        const int nt = batch - b0 < 4 ? batch - b0 : 4;
-        const BlockQ8_K *xr[4];
-        for (int k = 0; k < nt; ++k) xr[k] = reinterpret_cast<const BlockQ8_K *>(xb + static_cast<size_t>(b0 + k) * x_stride);
+    auto group = [&](int32_t b0, auto c) {
+        constexpr int NB = decltype(c)::value;
+        const BlockQ8_K *xr[NB];
+        for (int k = 0; k < NB; ++k) xr[k] = reinterpret_cast<const BlockQ8_K *>(xb + static_cast<size_t>(b0 + k) * x_stride);
         float *yb = y + static_cast<int64_t>(b0) * ldy;
-        with_cols(nt, [&](auto c) {
-            constexpr int NB = decltype(c)::value;
-            float out[NB];
-            for (int64_t r = r0; r < r1; ++r) {
-                k_rows<T, NB, kTiled>(wb + static_cast<size_t>(r) * w_stride, nb, xr, out);
-                for (int b = 0; b < NB; ++b) yb[b * ldy + r] = out[b];
-            }
-        });
+        float out[NB];
+        for (int64_t r = r0; r < r1; ++r) {
+            k_rows<T, NB, kTiled>(wb + static_cast<size_t>(r) * w_stride, nb, xr, out);
+            for (int b = 0; b < NB; ++b) yb[b * ldy + r] = out[b];
+        }
+    };
+    int32_t b0 = 0;
+    if constexpr (kTiled) {  // 16 or 8 activation rows per unpacked weight row where there are that many
+        for (; b0 + 16 <= batch; b0 += 16) group(b0, Cols<16>{});
+        for (; b0 + 8 <= batch; b0 += 8) group(b0, Cols<8>{});
+    }
+    for (; b0 < batch; b0 += 4) {
+        const int nt = batch - b0 < 4 ? batch - b0 : 4;
+        with_cols(nt, [&](auto c) { group(b0, c); });
     }
 }
 

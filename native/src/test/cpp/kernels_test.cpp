@@ -1369,6 +1369,7 @@ int bench(const char *only) {
         {GGML_Q5_0, 576, 1536, 1, 1, "Q5_0 576x1536"},
         {GGML_Q4_K, 1536, 1536, 1, 1, "Q4_K 1536x1536"},
         {GGML_Q4_K, 1536, 1536, 8, 1, "Q4_K 1536x1536, batch 8 (tiled order)"},
+        {GGML_Q4_K, 1536, 1536, 64, 1, "Q4_K 1536x1536, batch 64 (prefill, tiled order)"},
         {GGML_Q5_K, 1536, 1536, 1, 1, "Q5_K 1536x1536"},
         {GGML_Q6_K, 1536, 1536, 1, 1, "Q6_K 1536x1536"},
         {GGML_Q4_K, 1536, 8960, 1, 8, "Q4_K ffn_up 1.5B, 8 copies (62 MB, streamed)"},

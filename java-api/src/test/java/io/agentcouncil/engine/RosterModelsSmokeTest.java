@@ -10,17 +10,19 @@ import io.agentcouncil.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Qwen2.5-Coder roster models (qwen2: QKV bias, NeoX RoPE; Q4_K, Q5_0, Q6_K, Q8_0 weights)
- * answer a coding request with code, greedily, through {@link LocalModel}: a short run that also
- * goes through the sanitizer profile, where the full reference tests of these files would take
- * too long.
+ * The roster models beyond Agent-0 say sensible things through {@link LocalModel}: the
+ * Qwen2.5-Coder specialists (qwen2; Q4_K, Q5_0, Q6_K, Q8_0) answer a coding request with code,
+ * Gemma 3 270M (gemma3) completes a fact. Short runs that also go through the sanitizer profile,
+ * where the full reference tests of these files would take too long.
  */
-class QwenSmokeTest {
+class RosterModelsSmokeTest {
     @ParameterizedTest
     @ValueSource(strings = {TestModels.QWEN_CODER_05B, TestModels.QWEN_CODER_15B})
     void writesAPythonFunctionWhenAskedFor(String rosterName) throws IOException {
@@ -48,6 +50,18 @@ class QwenSmokeTest {
             String answer = tok.decode(out.stream().mapToInt(Integer::intValue).toArray());
             System.out.println(rosterName + ": " + answer.replace("\n", "\\n"));
             assertTrue(answer.contains("def square(x)") && answer.contains("return"), answer);
+        }
+    }
+
+    @Test
+    void gemmaCompletesTheEiffelTowerWithParis() throws IOException {
+        try (LocalModel model = LocalModel.load(TestModels.require(TestModels.GEMMA3_270M), 2); ModelSession s = model.newSession(64)) {
+            Tokenizer tok = model.tokenizer();
+            float[] logits = s.eval(tok.encode("The Eiffel Tower is located in the city of", true, false));
+            int paris = LocalModelSanityTest.single(tok.encode(" Paris"));
+            int[] top = LocalModelSanityTest.topK(logits, 3);
+            System.out.println("gemma-3-270m: The Eiffel Tower is located in the city of -> " + tok.decode(new int[] {top[0]}));
+            assertTrue(Arrays.stream(top).anyMatch(id -> id == paris), () -> "top 3: " + Arrays.toString(top));
         }
     }
 }
