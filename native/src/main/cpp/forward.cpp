@@ -59,17 +59,20 @@ void add_residual(float *x, float *y, const Tensor &post_norm, int64_t n, float 
 // GELU as ggml's CPU backend computes it: a table over the fp16 inputs of the tanh approximation
 // 0.5 x (1 + tanh(sqrt(2/pi) x (1 + 0.044715 x^2))) in float (contracted as GCC contracts ggml's
 // C), rounded to fp16; below -10 it is 0, from 10 on x itself.
-const uint16_t *gelu_table() {
-    static const auto *table = [] {
-        auto *t = new uint16_t[1 << 16];
+struct GeluTable {
+    uint16_t value[1 << 16];
+    GeluTable() {
         for (uint32_t h = 0; h < (1u << 16); ++h) {
             const float x = fp16_to_fp32(static_cast<uint16_t>(h));
             const float inner = 0.79788456080286535587989211986876f * x * __builtin_fmaf(0.044715f * x, x, 1.0f);
-            t[h] = fp32_to_fp16(0.5f * x * (1.0f + std::tanh(inner)));
+            value[h] = fp32_to_fp16(0.5f * x * (1.0f + std::tanh(inner)));
         }
-        return t;
-    }();
-    return table;
+    }
+};
+
+const uint16_t *gelu_table() {
+    static const GeluTable table;  // built on first use, thread-safely
+    return table.value;
 }
 
 // out = gelu(gate) * up, elementwise (ggml_vec_geglu_f32).
