@@ -89,7 +89,8 @@ class LocalModelLoadTest {
         AgentCouncilNative.ac_model_free(null);
         assertEquals("AC_ERR_CONTEXT_FULL", AgentCouncilNative.ac_status_name(AgentCouncilNative.AC_ERR_CONTEXT_FULL));
         assertEquals(1, AgentCouncilNative.ac_tensor_type_supported(3)); // Q4_1
-        assertEquals(0, AgentCouncilNative.ac_tensor_type_supported(12)); // Q4_K
+        assertEquals(1, AgentCouncilNative.ac_tensor_type_supported(12)); // Q4_K
+        assertEquals(0, AgentCouncilNative.ac_tensor_type_supported(11)); // Q3_K
     }
 
     @Test
