@@ -234,12 +234,13 @@ class GenerateCommandTest {
 
     @Test
     void unsupportedArchitectureIsABadModelFile() throws IOException {
-        // A GGUF v3 header with no tensors and one key: general.architecture = "mamba".
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        // A GGUF v3 header with no tensors and one key, general.architecture = "mamba", padded to
+        // its (empty) data section at the next multiple of 32.
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(128).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         byte[] key = "general.architecture".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] value = "mamba".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         b.putInt(0x46554747).putInt(3).putLong(0).putLong(1).putLong(key.length).put(key).putInt(8).putLong(value.length).put(value);
-        Path file = Files.write(tmp.resolve("mamba.gguf"), java.util.Arrays.copyOf(b.array(), b.position()));
+        Path file = Files.write(tmp.resolve("mamba.gguf"), java.util.Arrays.copyOf(b.array(), (b.position() + 31) / 32 * 32));
         Cli.Result r = Cli.run("generate", file.toString(), "hi");
         assertEquals(1, r.exit(), r.err());
         assertOneErrorLine(r, file + ": architecture \"mamba\"");
