@@ -233,6 +233,15 @@ class GenerateCommandTest {
     }
 
     @Test
+    void theCodeSpecialistAnswersWithCode() {
+        Cli.model("qwen2.5-coder-0.5b-instruct");
+        Cli.Result r = Cli.run("generate", "qwen2.5-coder-0.5b-instruct", "--max-tokens", "48",
+                "Write a Python function square(x) that returns x squared.");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("def square(x)"), r.out());
+    }
+
+    @Test
     void unsupportedArchitectureIsABadModelFile() throws IOException {
         // A GGUF v3 header with no tensors and one key, general.architecture = "mamba", padded to
         // its (empty) data section at the next multiple of 32.
