@@ -54,19 +54,25 @@ class LocalModelSanityTest {
 
     @Test
     void greedyChatAnswerToTwoPlusTwoContainsFour() throws IOException {
+        String answer = greedyChatReply(model, "What is 2+2?", 48);
+        System.out.println("What is 2+2? -> " + answer);
+        assertTrue(answer.contains("4"), answer);
+    }
+
+    /** The model's greedy reply to one user message through its chat template, up to its end of turn. */
+    static String greedyChatReply(LocalModel model, String message, int maxTokens) throws IOException {
         ChatTemplate template;
         try (GgufFile file = GgufFile.open(model.path())) {
             template = ChatTemplate.fromGguf(file.metadata());
         }
-        String prompt = template.render(List.of(ChatMessage.user("What is 2+2?")), true);
         Tokenizer tok = model.tokenizer();
-        int[] ids = tok.encode(prompt, true, true);
+        int[] ids = tok.encode(template.render(List.of(ChatMessage.user(message)), true), true, true);
         int eos = tok.vocabulary().eos();
         int imEnd = tok.vocabulary().id("<|im_end|>");
         List<Integer> out = new ArrayList<>();
-        try (ModelSession s = model.newSession(512)) {
+        try (ModelSession s = model.newSession(ids.length + maxTokens)) {
             float[] logits = s.eval(ids);
-            for (int i = 0; i < 48; i++) {
+            for (int i = 0; i < maxTokens; i++) {
                 int next = argmax(logits);
                 if (next == eos || next == imEnd) {
                     break;
@@ -75,9 +81,7 @@ class LocalModelSanityTest {
                 logits = s.eval(new int[] {next});
             }
         }
-        String answer = tok.decode(out.stream().mapToInt(Integer::intValue).toArray());
-        System.out.println("What is 2+2? -> " + answer);
-        assertTrue(answer.contains("4"), answer);
+        return tok.decode(out.stream().mapToInt(Integer::intValue).toArray());
     }
 
     static int single(int[] ids) {
