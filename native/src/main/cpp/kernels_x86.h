@@ -461,10 +461,64 @@ void matmul_q(const void *w, size_t w_stride, int64_t n, const void *x, size_t x
 
 // ---- K-quant matmul -------------------------------------------------------------------------
 //
-// Per super-block, a weight row is unpacked once into 8 groups of 32 unsigned bytes with their
-// int16 scales; each activation row then takes 8 maddubs + madd (exact: |pairs| <= 2 * 63 * 127)
-// into the 8 int32 lanes of ggml's vec_dot, and either rounds them as vec_dot does or, for 8 or
-// more columns, as ggml's tiled kernel does (kernels_impl.h).
+// Fewer than 8 columns (decode): per super-block a weight row is unpacked once into 8 groups of
+// 32 unsigned bytes with their int16 scales; each activation row then takes 8 maddubs + madd
+// (exact: |pairs| <= 2 * 63 * 128) into the 8 int32 lanes of ggml's vec_dot, rounded as vec_dot
+// rounds them. 8 or more columns (prefill, ggml's tiled order): 8 weight rows are unpacked
+// together and transposed so that each register holds 4 bytes of each row; one broadcast
+// activation word then feeds all 8 rows, and the int16 products of a whole sub-block are summed
+// before the one madd with the rows' scales. Both orders are in kernels_impl.h; the integers are
+// exact, so only the float steps have an order.
+
+// A super-block's values as 8 groups of 32 unsigned bytes in element order (group g: elements
+// 32g..32g+31) and its scale words: Q4_K, Q5_K the 8 scales then the 8 mins; Q6_K the 16
+// signed scales.
+template <int T>
+AC_INLINE __m256i k_unpack(const uint8_t *blk, __m256i q[8], float &d, float &dmin) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    if constexpr (T == GGML_Q6_K) {
+        const auto &b = *reinterpret_cast<const BlockQ6_K *>(blk);
+        const __m256i m2 = _mm256_set1_epi8(3);
+        for (int h = 0; h < 2; ++h) {
+            const __m256i l0 = loadu256(b.ql + 64 * h), l1 = loadu256(b.ql + 64 * h + 32), hb = loadu256(b.qh + 32 * h);
+            auto high = [&](int shift) { return _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, shift), m2), 4); };
+            q[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(l0, m4), high(0));
+            q[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(l1, m4), high(2));
+            q[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), high(4));
+            q[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), high(6));
+        }
+        d = _cvtsh_ss(b.d);
+        dmin = 0.0f;
+        return _mm256_cvtepi8_epi16(loadu128(b.scales));
+    } else {
+        const auto &b4 = *reinterpret_cast<const BlockQ4_K *>(blk);  // Q5_K shares the first 16 bytes
+        const uint8_t *qs = blk + (T == GGML_Q4_K ? 16 : 48);
+        for (int c = 0; c < 4; ++c) {
+            const __m256i bits = loadu256(qs + 32 * c);
+            q[2 * c] = _mm256_and_si256(bits, m4);
+            q[2 * c + 1] = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+        }
+        if constexpr (T == GGML_Q5_K) {
+            const __m256i hb = loadu256(blk + 16);
+            const __m256i one = _mm256_set1_epi8(1);
+            for (int j = 0; j < 8; ++j) {
+                q[j] = _mm256_or_si256(q[j], _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, j), one), 4));
+            }
+        }
+        d = _cvtsh_ss(b4.d);
+        dmin = _cvtsh_ss(b4.dmin);
+        // ggml's unpacking of the 6-bit scales and mins (k_scale_min for all 8 at once).
+        uint32_t u[4];
+        std::memcpy(u, b4.scales, 12);
+        u[3] = ((u[2] >> 4) & 0x0f0f0f0fu) | (((u[1] >> 6) & 0x03030303u) << 4);
+        const uint32_t scales_hi = u[1] & 0x3f3f3f3fu;
+        u[1] = (u[2] & 0x0f0f0f0fu) | (((u[0] >> 6) & 0x03030303u) << 4);
+        u[2] = scales_hi;
+        u[0] &= 0x3f3f3f3fu;
+        return _mm256_cvtepu8_epi16(
+            _mm_set_epi32(static_cast<int>(u[3]), static_cast<int>(u[2]), static_cast<int>(u[1]), static_cast<int>(u[0])));
+    }
+}
 
 struct KRow {
     __m256i q[8];   // group g: elements 32g..32g+31, stored values (unsigned)
@@ -482,59 +536,20 @@ AC_INLINE __m256i word_broadcast(int lo, int hi) {
 
 template <int T>
 AC_INLINE void unpack_k(const uint8_t *blk, KRow &k) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    const __m256i words = k_unpack<T>(blk, k.q, k.d, k.dmin);
     if constexpr (T == GGML_Q6_K) {
-        const auto &b = *reinterpret_cast<const BlockQ6_K *>(blk);
-        const __m256i m2 = _mm256_set1_epi8(3);
-        for (int h = 0; h < 2; ++h) {
-            const __m256i l0 = loadu256(b.ql + 64 * h), l1 = loadu256(b.ql + 64 * h + 32), hb = loadu256(b.qh + 32 * h);
-            auto high = [&](int shift) { return _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, shift), m2), 4); };
-            k.q[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(l0, m4), high(0));
-            k.q[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(l1, m4), high(2));
-            k.q[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), high(4));
-            k.q[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), high(6));
-        }
         // Group g's low 16 bytes are sub-block 2g, its high 16 bytes sub-block 2g + 1.
-        k.sc16 = _mm256_cvtepi8_epi16(loadu128(b.scales));
-        const __m256i first = _mm256_permute4x64_epi64(k.sc16, 0x44), second = _mm256_permute4x64_epi64(k.sc16, 0xEE);
+        k.sc16 = words;
+        const __m256i first = _mm256_permute4x64_epi64(words, 0x44), second = _mm256_permute4x64_epi64(words, 0xEE);
         for (int g = 0; g < 8; ++g) {
             k.sc[g] = _mm256_shuffle_epi8(g < 4 ? first : second, word_broadcast((2 * g) % 8, (2 * g + 1) % 8));
         }
-        k.d = _cvtsh_ss(b.d);
-        k.dmin = 0.0f;
         k.min = _mm_setzero_si128();
     } else {
-        const auto &b4 = *reinterpret_cast<const BlockQ4_K *>(blk);  // Q5_K shares the first 16 bytes
-        const uint8_t *qs = blk + (T == GGML_Q4_K ? 16 : 48);
-        // ggml's unpacking of the 6-bit scales and mins (k_scale_min for all 8 at once): bytes
-        // 0..7 the scales, 8..15 the mins.
-        uint32_t u[4];
-        std::memcpy(u, b4.scales, 12);
-        u[3] = ((u[2] >> 4) & 0x0f0f0f0fu) | (((u[1] >> 6) & 0x03030303u) << 4);
-        const uint32_t scales_hi = u[1] & 0x3f3f3f3fu;
-        u[1] = (u[2] & 0x0f0f0f0fu) | (((u[0] >> 6) & 0x03030303u) << 4);
-        u[2] = scales_hi;
-        u[0] &= 0x3f3f3f3fu;
-        const __m256i sm = _mm256_cvtepu8_epi16(_mm_set_epi32(static_cast<int>(u[3]), static_cast<int>(u[2]), static_cast<int>(u[1]),
-                                                               static_cast<int>(u[0])));
-        k.min = _mm256_extracti128_si256(sm, 1);
-        const __m256i scales = _mm256_permute4x64_epi64(sm, 0x44);
+        k.min = _mm256_extracti128_si256(words, 1);
+        const __m256i scales = _mm256_permute4x64_epi64(words, 0x44);
         for (int j = 0; j < 8; ++j) k.sc[j] = _mm256_shuffle_epi8(scales, word_broadcast(j, j));
         k.sc16 = _mm256_setzero_si256();
-        for (int c = 0; c < 4; ++c) {
-            const __m256i bits = loadu256(qs + 32 * c);
-            k.q[2 * c] = _mm256_and_si256(bits, m4);
-            k.q[2 * c + 1] = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
-        }
-        if constexpr (T == GGML_Q5_K) {
-            const __m256i hb = loadu256(blk + 16);
-            const __m256i one = _mm256_set1_epi8(1);
-            for (int j = 0; j < 8; ++j) {
-                k.q[j] = _mm256_or_si256(k.q[j], _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, j), one), 4));
-            }
-        }
-        k.d = _cvtsh_ss(b4.d);
-        k.dmin = _cvtsh_ss(b4.dmin);
     }
 }
 
@@ -588,101 +603,203 @@ AC_INLINE float k_vec_dot_result(const KLanes &a) {
     return h;
 }
 
-// The tiled kernel's step for 4 outputs at once (lane b: activation row b): the super-block
-// totals s1, s2 by horizontal adds (exact), then r = d_w s1, r = fma(-dmin_w, s2, r),
-// acc = fma(r, d_x, acc) lane by lane, which is the scalar rule of kernels_impl.h 4 times.
 template <int T>
-AC_INLINE void k_tiled_step(const KRow &k, __m128 dx, const __m256i sumi[4], const __m128i mins[4], __m128 &acc) {
-    const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(sumi[0], sumi[1]), _mm256_hadd_epi32(sumi[2], sumi[3]));
-    const __m128i s1 = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
-    __m128 r = _mm_mul_ps(_mm_set1_ps(k.d), _mm_cvtepi32_ps(s1));
-    if constexpr (T != GGML_Q6_K) {
-        const __m128i s2 = _mm_hadd_epi32(_mm_hadd_epi32(mins[0], mins[1]), _mm_hadd_epi32(mins[2], mins[3]));
-        r = _mm_fnmadd_ps(_mm_set1_ps(k.dmin), _mm_cvtepi32_ps(s2), r);
-    }
-    acc = _mm_fmadd_ps(r, dx, acc);
+constexpr size_t k_block_bytes() {
+    return T == GGML_Q4_K ? sizeof(BlockQ4_K) : T == GGML_Q5_K ? sizeof(BlockQ5_K) : sizeof(BlockQ6_K);
 }
 
-// out[b] = dot(weight row w, activation row b) for NB activation rows (up to 8 in the tiled
-// order, whose steps take 4 at once; up to 4 in vec_dot's).
-template <int T, int NB, bool kTiled>
+// out[b] = dot(weight row w, activation row b) for NB <= 4 activation rows in vec_dot's order.
+template <int T, int NB>
 AC_INLINE void k_rows(const uint8_t *w, int64_t nb, const BlockQ8_K *const *x, float *out) {
-    constexpr size_t BS = T == GGML_Q4_K ? sizeof(BlockQ4_K) : T == GGML_Q5_K ? sizeof(BlockQ5_K) : sizeof(BlockQ6_K);
     KRow k;
-    if constexpr (kTiled) {
-        constexpr int G = (NB + 3) / 4;
-        __m128 acc[G];
-        __m256i sumi[4 * G];
-        __m128i mins[4 * G];
-        for (int g = 0; g < G; ++g) acc[g] = _mm_setzero_ps();
-        for (int b = 0; b < 4 * G; ++b) {
-            sumi[b] = _mm256_setzero_si256();
-            mins[b] = _mm_setzero_si128();
+    KLanes acc[NB];
+    for (int b = 0; b < NB; ++b) acc[b] = KLanes{_mm256_setzero_ps(), _mm_setzero_ps(), 0.0f};
+    for (int64_t ib = 0; ib < nb; ++ib) {
+        unpack_k<T>(w + static_cast<size_t>(ib) * k_block_bytes<T>(), k);
+        for (int b = 0; b < NB; ++b) {
+            __m256i sumi;
+            __m128i mins;
+            k_ints<T>(k, x[b][ib], sumi, mins);
+            k_vec_dot_step<T>(k, x[b][ib].d, sumi, mins, acc[b]);
         }
-        for (int64_t ib = 0; ib < nb; ++ib) {
-            unpack_k<T>(w + static_cast<size_t>(ib) * BS, k);
-            for (int b = 0; b < NB; ++b) k_ints<T>(k, x[b][ib], sumi[b], mins[b]);
-            for (int g = 0; g < G; ++g) {
-                // Lane inserts, not a 16-byte reload of four float stores (no store forwarding).
-                auto d = [&](int b) { return b < NB ? x[b < NB ? b : 0][ib].d : 0.0f; };
-                const __m128 dx = _mm_setr_ps(d(4 * g), d(4 * g + 1), d(4 * g + 2), d(4 * g + 3));
-                k_tiled_step<T>(k, dx, sumi + 4 * g, mins + 4 * g, acc[g]);
-            }
+    }
+    for (int b = 0; b < NB; ++b) out[b] = k_vec_dot_result<T>(acc[b]);
+}
+
+// Lane r of out[j] = lane j of in[r]: the 8x8 transpose of 32-bit lanes.
+AC_INLINE void transpose8(const __m256i in[8], __m256i out[8]) {
+    __m256i t[8], u[8];
+    for (int i = 0; i < 4; ++i) {
+        t[2 * i] = _mm256_unpacklo_epi32(in[2 * i], in[2 * i + 1]);
+        t[2 * i + 1] = _mm256_unpackhi_epi32(in[2 * i], in[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; ++i) {
+        for (int h = 0; h < 2; ++h) {
+            u[4 * i + h] = _mm256_unpacklo_epi64(t[4 * i + h], t[4 * i + 2 + h]);
+            u[4 * i + 2 + h] = _mm256_unpackhi_epi64(t[4 * i + h], t[4 * i + 2 + h]);
         }
-        alignas(16) float res[4 * G];
-        for (int g = 0; g < G; ++g) _mm_store_ps(res + 4 * g, acc[g]);
-        for (int b = 0; b < NB; ++b) out[b] = res[b];
-    } else {
-        KLanes acc[NB];
-        for (int b = 0; b < NB; ++b) acc[b] = KLanes{_mm256_setzero_ps(), _mm_setzero_ps(), 0.0f};
-        for (int64_t ib = 0; ib < nb; ++ib) {
-            unpack_k<T>(w + static_cast<size_t>(ib) * BS, k);
-            for (int b = 0; b < NB; ++b) {
-                __m256i sumi;
-                __m128i mins;
-                k_ints<T>(k, x[b][ib], sumi, mins);
-                k_vec_dot_step<T>(k, x[b][ib].d, sumi, mins, acc[b]);
-            }
-        }
-        for (int b = 0; b < NB; ++b) out[b] = k_vec_dot_result<T>(acc[b]);
+    }
+    // u[0..3]: rows 0-3, lanes (0,4), (2,6), (1,5), (3,7) in the two 128-bit halves; u[4..7] rows 4-7.
+    constexpr int lane_of[4] = {0, 2, 1, 3};
+    for (int i = 0; i < 4; ++i) {
+        out[lane_of[i]] = _mm256_permute2x128_si256(u[i], u[4 + i], 0x20);
+        out[lane_of[i] + 4] = _mm256_permute2x128_si256(u[i], u[4 + i], 0x31);
     }
 }
 
-template <int T, bool kTiled>
-void matmul_k(const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride, int32_t batch, float *y, int64_t ldy,
-              int64_t r0, int64_t r1) {
-    const auto *wb = static_cast<const uint8_t *>(w);
-    const auto *xb = static_cast<const uint8_t *>(x);
-    const int64_t nb = n / kQKK;
-    auto group = [&](int32_t b0, auto c) {
-        constexpr int NB = decltype(c)::value;
-        const BlockQ8_K *xr[NB];
-        for (int k = 0; k < NB; ++k) xr[k] = reinterpret_cast<const BlockQ8_K *>(xb + static_cast<size_t>(b0 + k) * x_stride);
-        float *yb = y + static_cast<int64_t>(b0) * ldy;
-        float out[NB];
-        for (int64_t r = r0; r < r1; ++r) {
-            k_rows<T, NB, kTiled>(wb + static_cast<size_t>(r) * w_stride, nb, xr, out);
-            for (int b = 0; b < NB; ++b) yb[b * ldy + r] = out[b];
-        }
-    };
-    int32_t b0 = 0;
-    if constexpr (kTiled) {  // 16 or 8 activation rows per unpacked weight row where there are that many
-        for (; b0 + 16 <= batch; b0 += 16) group(b0, Cols<16>{});
-        for (; b0 + 8 <= batch; b0 += 8) group(b0, Cols<8>{});
+// 8 weight rows of one super-block, transposed: 4 bytes of each row per register.
+template <int T>
+struct KPanel {
+    static constexpr int kSub = T == GGML_Q6_K ? 16 : 32;  // elements per scale
+    __m256i q[64];            // elements 4c..4c+3 of row r in bytes 4r..4r+3 of q[c]
+    __m256i sc[256 / kSub];   // sub-block s: row r's scale in words 2r and 2r + 1
+    __m256i pair[8];          // words 2r, 2r+1 of pair[p]: row r's mins (Q4_K, Q5_K; p < 4) or
+                              // scales (Q6_K) of sub-blocks 2p and 2p + 1
+    __m256 d, dmin;           // lane r: row r's
+};
+
+template <int T>
+AC_INLINE void k_panel(const uint8_t *const rows[8], KPanel<T> &p) {
+    __m256i q[8][8], words[8];
+    alignas(32) float d[8], dmin[8];
+    for (int r = 0; r < 8; ++r) words[r] = k_unpack<T>(rows[r], q[r], d[r], dmin[r]);
+    p.d = _mm256_load_ps(d);
+    p.dmin = _mm256_load_ps(dmin);
+    __m256i in[8];
+    for (int g = 0; g < 8; ++g) {
+        for (int r = 0; r < 8; ++r) in[r] = q[r][g];
+        transpose8(in, p.q + 8 * g);
     }
-    for (; b0 < batch; b0 += 4) {
-        const int nt = batch - b0 < 4 ? batch - b0 : 4;
-        with_cols(nt, [&](auto c) { group(b0, c); });
+    transpose8(words, p.pair);  // Q4_K, Q5_K: pair[0..3] are scale pairs, pair[4..7] the mins'
+    if constexpr (T != GGML_Q6_K) {
+        for (int p2 = 0; p2 < 4; ++p2) p.pair[p2] = p.pair[p2 + 4];
+    }
+    // Each scale word twice: an int32 lane of (w, w) per sub-block, then transposed.
+    for (int h = 0; h < 256 / KPanel<T>::kSub / 8; ++h) {
+        for (int r = 0; r < 8; ++r) {
+            const __m128i half = h == 0 ? _mm256_castsi256_si128(words[r]) : _mm256_extracti128_si256(words[r], 1);
+            const __m256i w = T == GGML_Q6_K ? _mm256_cvtepi16_epi32(half) : _mm256_cvtepu16_epi32(half);
+            in[r] = _mm256_or_si256(_mm256_and_si256(w, _mm256_set1_epi32(0xFFFF)), _mm256_slli_epi32(w, 16));
+        }
+        transpose8(in, p.sc + 8 * h);
+    }
+}
+
+AC_INLINE __m256i broadcast32(const void *p) {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return _mm256_set1_epi32(v);
+}
+
+// The exact s1 (Q6_K: before its -32 offset) of 8 weight rows (lane r) with each activation
+// row, accumulated over one super-block: per 32 elements, 8 maddubs of the broadcast
+// activation word against the transposed rows, summed in int16 as far as they fit (products up
+// to 15 * 128 for Q4_K, 31 * 128 for Q5_K, 63 * 128 for Q6_K), then madd with the scales.
+template <int T>
+AC_INLINE void k_panel_ints(const KPanel<T> &p, const BlockQ8_K *const *x, int64_t ib, int nc, __m256i *s1) {
+    constexpr int kChunks = T == GGML_Q4_K ? 8 : T == GGML_Q5_K ? 4 : 2;  // maddubs per int16 sum
+    constexpr int kSub = KPanel<T>::kSub;
+    for (int c = 0; c < nc; ++c) s1[c] = _mm256_setzero_si256();
+    for (int pass = 0; pass < 8; ++pass) {  // 32 elements
+        __m256i w[8];
+        for (int j = 0; j < 8; ++j) w[j] = p.q[8 * pass + j];
+        for (int c = 0; c < nc; ++c) {
+            const int8_t *a = x[c][ib].qs + 32 * pass;
+            __m256i sum = s1[c];
+            for (int m = 0; m < 8; m += kChunks) {
+                __m256i t = _mm256_maddubs_epi16(w[m], broadcast32(a + 4 * m));
+                for (int j = 1; j < kChunks; ++j) t = _mm256_add_epi16(t, _mm256_maddubs_epi16(w[m + j], broadcast32(a + 4 * (m + j))));
+                sum = _mm256_add_epi32(sum, _mm256_madd_epi16(t, p.sc[(32 * pass + 4 * m) / kSub]));
+            }
+            s1[c] = sum;
+        }
+    }
+}
+
+// The tiled order's step (kernels_impl.h) for 8 weight rows (lane r) and activation row x:
+// r = d_w * float(s1), r = fma(-dmin_w, float(s2), r), acc = fma(r, d_x, acc).
+template <int T>
+AC_INLINE __m256 k_panel_step(const KPanel<T> &p, const BlockQ8_K &x, __m256i s1, __m256 acc) {
+    if constexpr (T == GGML_Q6_K) {
+        __m256i corr = _mm256_setzero_si256();
+        for (int q = 0; q < 8; ++q) corr = _mm256_add_epi32(corr, _mm256_madd_epi16(p.pair[q], broadcast32(x.bsums + 2 * q)));
+        const __m256 r = _mm256_mul_ps(p.d, _mm256_cvtepi32_ps(_mm256_sub_epi32(s1, _mm256_slli_epi32(corr, 5))));
+        return _mm256_fmadd_ps(r, _mm256_set1_ps(x.d), acc);
+    } else {
+        // S_j = bsum[2j] + bsum[2j+1], in pairs (S_2q, S_2q+1) per int32.
+        const __m256i bsums = loadu256(x.bsums);
+        alignas(16) int32_t sums[4];
+        _mm_store_si128(reinterpret_cast<__m128i *>(sums),
+                        _mm_hadd_epi16(_mm256_castsi256_si128(bsums), _mm256_extracti128_si256(bsums, 1)));
+        __m256i s2 = _mm256_setzero_si256();
+        for (int q = 0; q < 4; ++q) s2 = _mm256_add_epi32(s2, _mm256_madd_epi16(p.pair[q], _mm256_set1_epi32(sums[q])));
+        __m256 r = _mm256_mul_ps(p.d, _mm256_cvtepi32_ps(s1));
+        r = _mm256_fnmadd_ps(p.dmin, _mm256_cvtepi32_ps(s2), r);
+        return _mm256_fmadd_ps(r, _mm256_set1_ps(x.d), acc);
+    }
+}
+
+// Activation rows in groups of up to 64 (a group's current super-blocks stay in L1), weight rows
+// 8 at a time within each.
+template <int T>
+void matmul_k_tiled(const uint8_t *wb, size_t w_stride, int64_t nb, const uint8_t *xb, size_t x_stride, int32_t batch,
+                    float *y, int64_t ldy, int64_t r0, int64_t r1) {
+    constexpr int kGroup = 64;
+    KPanel<T> p;
+    const BlockQ8_K *x[kGroup];
+    __m256i s1[kGroup];
+    __m256 acc[kGroup];
+    for (int32_t b0 = 0; b0 < batch; b0 += kGroup) {
+        const int nc = batch - b0 < kGroup ? batch - b0 : kGroup;
+        for (int c = 0; c < nc; ++c) x[c] = reinterpret_cast<const BlockQ8_K *>(xb + static_cast<size_t>(b0 + c) * x_stride);
+        for (int64_t r = r0; r < r1; r += 8) {
+            const int nr = r1 - r < 8 ? static_cast<int>(r1 - r) : 8;
+            const uint8_t *rows[8];
+            for (int i = 0; i < 8; ++i) rows[i] = wb + static_cast<size_t>(r + (i < nr ? i : nr - 1)) * w_stride;
+            for (int c = 0; c < nc; ++c) acc[c] = _mm256_setzero_ps();
+            for (int64_t ib = 0; ib < nb; ++ib) {
+                k_panel<T>(rows, p);
+                for (int i = 0; i < 8; ++i) rows[i] += k_block_bytes<T>();
+                k_panel_ints<T>(p, x, ib, nc, s1);
+                for (int c = 0; c < nc; ++c) acc[c] = k_panel_step<T>(p, x[c][ib], s1[c], acc[c]);
+            }
+            for (int c = 0; c < nc; ++c) {
+                float *out = y + static_cast<int64_t>(b0 + c) * ldy + r;
+                if (nr == 8) {
+                    _mm256_storeu_ps(out, acc[c]);
+                } else {
+                    alignas(32) float v[8];
+                    _mm256_store_ps(v, acc[c]);
+                    for (int i = 0; i < nr; ++i) out[i] = v[i];
+                }
+            }
+        }
     }
 }
 
 template <int T>
 void matmul_k(const void *w, size_t w_stride, int64_t n, const void *x, size_t x_stride, int32_t batch, float *y, int64_t ldy,
               int64_t r0, int64_t r1, int32_t op_cols) {
+    const auto *wb = static_cast<const uint8_t *>(w);
+    const auto *xb = static_cast<const uint8_t *>(x);
+    const int64_t nb = n / kQKK;
     if (op_cols >= kTiledMinCols) {
-        matmul_k<T, true>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
-    } else {
-        matmul_k<T, false>(w, w_stride, n, x, x_stride, batch, y, ldy, r0, r1);
+        matmul_k_tiled<T>(wb, w_stride, nb, xb, x_stride, batch, y, ldy, r0, r1);
+        return;
+    }
+    for (int32_t b0 = 0; b0 < batch; b0 += 4) {
+        const int nt = batch - b0 < 4 ? batch - b0 : 4;
+        with_cols(nt, [&](auto c) {
+            constexpr int NB = decltype(c)::value;
+            const BlockQ8_K *xr[NB];
+            for (int k = 0; k < NB; ++k) xr[k] = reinterpret_cast<const BlockQ8_K *>(xb + static_cast<size_t>(b0 + k) * x_stride);
+            float *yb = y + static_cast<int64_t>(b0) * ldy;
+            float out[NB];
+            for (int64_t r = r0; r < r1; ++r) {
+                k_rows<T, NB>(wb + static_cast<size_t>(r) * w_stride, nb, xr, out);
+                for (int b = 0; b < NB; ++b) yb[b * ldy + r] = out[b];
+            }
+        });
     }
 }
 

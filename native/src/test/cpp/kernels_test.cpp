@@ -15,7 +15,8 @@
 // The K-quants (Q4_K, Q5_K, Q6_K: random super-blocks, Q8_K activations) likewise, for n up to
 // 8960, and besides bit-identical to the two orders of kernels_impl.h written out again here:
 // ggml's vec_dot for op_cols 1..7, its tiled kernel from 8 (op_cols == batch or not, batch
-// 1..12), with Q8_K edge cases (zero super-block, ties, the sign of the first largest element).
+// 1..12, and 70), with Q8_K edge cases (zero super-block, ties, the sign of the first largest
+// element) and a saturated super-block against activations of -128.
 // Returns non-zero on the first failure.
 #include <algorithm>
 #include <chrono>
@@ -843,6 +844,16 @@ void random_k_row(int32_t type, unsigned char *row, int64_t n, std::mt19937 &rng
     }
 }
 
+// Every quant of a super-block at its largest (all bits set), scales and factors kept.
+void saturate_k_block(int32_t type, unsigned char *b) {
+    if (type == GGML_Q6_K) {
+        std::fill(b, b + 192, 0xFF);  // ql, qh
+    } else {
+        std::fill(b + (type == GGML_Q4_K ? 16 : 48), b + k_block_bytes(type), 0xFF);  // qs
+        if (type == GGML_Q5_K) std::fill(b + 16, b + 48, 0xFF);                       // qh
+    }
+}
+
 float hsum8_ref(const float a[8]) { return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7])); }
 
 // The exact value (double) of one weight row dotted with Q8_K activations, sum|terms|, the float
@@ -926,7 +937,7 @@ void test_k_type(int32_t type, const std::vector<Impl> &impls, std::mt19937 &rng
         int32_t batch, op_cols;
     };
     const Shape shapes[] = {{1, 1}, {2, 2},   {3, 3},   {4, 4},   {5, 5}, {6, 6}, {7, 7}, {8, 8}, {9, 9},
-                            {10, 10}, {11, 11}, {12, 12}, {3, 8}, {1, 8}, {2, 7}, {5, 1}, {4, 64}};
+                            {10, 10}, {11, 11}, {12, 12}, {3, 8}, {1, 8}, {2, 7}, {5, 1}, {4, 64}, {70, 70}};
     std::normal_distribution<float> gauss(0.0f, 1.0f);
     double worst_ref = 0, worst_impl = 0, worst_conv = 0;
     int64_t differ = 0, compared = 0;  // n = 8960 outputs whose two orders give different bits
@@ -947,6 +958,7 @@ void test_k_type(int32_t type, const std::vector<Impl> &impls, std::mt19937 &rng
             for (int64_t r = 0; r < rows; ++r) {
                 unsigned char *row = w.data + static_cast<size_t>(r) * w_stride;
                 random_k_row(type, row, n, rng);
+                if (r == 0 && nb >= 3) saturate_k_block(type, row + 2 * bs);
                 for (int64_t ib = 0; ib < nb; ++ib) decode_k(type, row + static_cast<size_t>(ib) * bs, dec[static_cast<size_t>(r * nb + ib)]);
             }
             // Activations: gaussian with outliers; an all-zero super-block; a negative outlier.
@@ -954,6 +966,11 @@ void test_k_type(int32_t type, const std::vector<Impl> &impls, std::mt19937 &rng
             for (size_t i = 0; i < xf.size(); ++i) xf[i] = gauss(rng) * (i % 61 == 0 ? 20.0f : 1.0f);
             if (nb >= 2) std::fill(xf.begin() + 256, xf.begin() + 512, 0.0f);
             if (nb >= 3) xf[xf.size() - 300] = -80.0f;
+            // Super-block 2 constant, so quantized to -128 throughout: against row 0's largest
+            // values, the most negative int16 partial sums any order can form.
+            for (int32_t b = 0; b < batch && nb >= 3; ++b) {
+                std::fill(xf.begin() + b * n + 512, xf.begin() + b * n + 768, 0.75f);
+            }
             const size_t x_stride = rng() % 2 ? arb : (arb + 63) / 64 * 64;
             const int64_t ldy = rows + 3;
 
@@ -1372,6 +1389,7 @@ int bench(const char *only) {
         {GGML_Q4_K, 1536, 1536, 64, 1, "Q4_K 1536x1536, batch 64 (prefill, tiled order)"},
         {GGML_Q5_K, 1536, 1536, 1, 1, "Q5_K 1536x1536"},
         {GGML_Q6_K, 1536, 1536, 1, 1, "Q6_K 1536x1536"},
+        {GGML_Q6_K, 1536, 1536, 64, 1, "Q6_K 1536x1536, batch 64 (prefill, tiled order)"},
         {GGML_Q4_K, 1536, 8960, 1, 8, "Q4_K ffn_up 1.5B, 8 copies (62 MB, streamed)"},
         {GGML_Q6_K, 8960, 1536, 1, 6, "Q6_K ffn_down 1.5B, 6 copies (68 MB, streamed)"},
         {GGML_F16, 576, 1536, 1, 1, "F16 576x1536"},
