@@ -290,6 +290,12 @@ public final class Generator implements AutoCloseable {
             String delta = safeEnd > emitted ? text.substring(emitted, safeEnd) : "";
             emitted = Math.max(emitted, safeEnd);
             listener.onToken(generated, delta);
+            if (reason == null && isCancelled(cancel)) {
+                // Cancelled from the listener (or just now): this token is the last and is not
+                // evaluated; the reply is what was streamed, held-back text dropped.
+                reason = StopReason.CANCELLED;
+                text.setLength(emitted);
+            }
 
             if (reason == null) {
                 one[0] = token;

@@ -281,6 +281,28 @@ class GeneratorTest {
     }
 
     @Test
+    void cancellingFromTheListenerEndsAtThatTokenWithoutEvaluatingIt() {
+        Map<Integer, Integer> loop = script(word("▁the"), word("Hel"), word("lo"), word("Hel"));
+        FakeSession session = scripted(100_000, loop);
+        CancellationToken cancel = new CancellationToken();
+        Recorder rec = new Recorder() {
+            @Override
+            public void onToken(GeneratedToken token, String text) {
+                super.onToken(token, text);
+                if (tokens.size() == 3) {
+                    cancel.cancel();
+                }
+            }
+        };
+        GenerationResult r = new Generator(session, TOK).generate(PROMPT,
+                GenerationConfig.builder().maxNewTokens(100).build(), rec, cancel);
+        assertEquals(StopReason.CANCELLED, r.stopReason());
+        assertEquals(3, r.tokens().size());
+        assertEquals(PROMPT.length + 2, session.evaluatedTokens, "the third token is not evaluated");
+        assertEquals(r.text(), rec.streamed());
+    }
+
+    @Test
     void interruptingTheGeneratingThreadCancelsAndKeepsTheFlag() throws Exception {
         Map<Integer, Integer> loop = script(word("▁the"), word("Hel"), word("lo"), word("Hel"));
         FakeSession session = scripted(100_000, loop);

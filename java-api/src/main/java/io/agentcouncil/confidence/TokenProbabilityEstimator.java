@@ -1,0 +1,92 @@
+package io.agentcouncil.confidence;
+
+import io.agentcouncil.generation.GeneratedToken;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The default estimator: a low quantile of the answer's token probabilities, optionally
+ * calibrated.
+ *
+ * <p>With {@code p_1 .. p_n} the probabilities the model gave the tokens it chose (under its raw
+ * logits, {@link GeneratedToken#probability()}), sorted ascending, the raw score is the
+ * {@code q}-quantile {@code p_(k)} with {@code k = max(1, ceil(q * n))}: for {@code q = 0} the
+ * least likely token, the default {@code q = 0.1} the token below which a tenth of the answer
+ * lies. A mean would be length-biased (long answers of mostly sure tokens hide one guess); the
+ * minimum or a low quantile is not, because an answer is about as wrong as its least certain
+ * step. The confidence is then Platt-calibrated, {@code c = sigmoid(a * logit(raw) + b)}, with
+ * {@code a = 1, b = 0} (no change) unless fitted on labelled data.
+ */
+public final class TokenProbabilityEstimator implements ConfidenceEstimator {
+
+    private static final double EPS = 1e-9;
+
+    private final double quantile;
+    private final double slope;
+    private final double intercept;
+
+    private TokenProbabilityEstimator(double quantile, double slope, double intercept) {
+        if (!(quantile >= 0 && quantile <= 1)) {
+            throw new IllegalArgumentException("quantile must be in [0, 1], got " + quantile);
+        }
+        if (!Double.isFinite(slope) || !Double.isFinite(intercept)) {
+            throw new IllegalArgumentException("calibration must be finite, got a=" + slope + ", b=" + intercept);
+        }
+        this.quantile = quantile;
+        this.slope = slope;
+        this.intercept = intercept;
+    }
+
+    /** The 0.1-quantile, uncalibrated. */
+    public static TokenProbabilityEstimator defaults() {
+        return new TokenProbabilityEstimator(0.1, 1, 0);
+    }
+
+    /** The {@code q}-quantile of the token probabilities (0: the minimum), uncalibrated. */
+    public static TokenProbabilityEstimator quantile(double q) {
+        return new TokenProbabilityEstimator(q, 1, 0);
+    }
+
+    /** The same quantile, calibrated as {@code sigmoid(a * logit(raw) + b)}. */
+    public TokenProbabilityEstimator calibrated(double a, double b) {
+        return new TokenProbabilityEstimator(quantile, a, b);
+    }
+
+    public double quantile() {
+        return quantile;
+    }
+
+    /** The uncalibrated score: the quantile of the token probabilities; 0 for no tokens. */
+    public double raw(List<GeneratedToken> tokens) {
+        int n = tokens.size();
+        if (n == 0) {
+            return 0;
+        }
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = tokens.get(i).probability();
+        }
+        Arrays.sort(p);
+        int k = Math.max(1, (int) Math.ceil(quantile * n));
+        return p[k - 1];
+    }
+
+    @Override
+    public double estimate(List<GeneratedToken> tokens) {
+        if (tokens.isEmpty()) {
+            return 0;
+        }
+        double raw = raw(tokens);
+        if (slope == 1 && intercept == 0) {
+            return raw;
+        }
+        double r = Math.min(1 - EPS, Math.max(EPS, raw));
+        double z = slope * Math.log(r / (1 - r)) + intercept;
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    @Override
+    public String toString() {
+        return "TokenProbabilityEstimator[q=" + quantile + ", a=" + slope + ", b=" + intercept + "]";
+    }
+}
