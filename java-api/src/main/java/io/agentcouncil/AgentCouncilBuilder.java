@@ -159,8 +159,8 @@ public final class AgentCouncilBuilder {
     /**
      * Decide early: after Agent-0's first {@code tokens} tokens, escalate at once if their
      * confidence is already below the gate (0, the default, waits for the whole answer). With
-     * the minimum-probability estimator the early decision is the full one, since a minimum
-     * only falls as tokens are added.
+     * the default (minimum-probability) estimator an early escalation is always the full
+     * decision too, since a minimum only falls as tokens are added.
      */
     public AgentCouncilBuilder decideEarly(int tokens) {
         this.decideEarlyTokens = tokens;

@@ -9,13 +9,16 @@ import java.util.List;
  * calibrated.
  *
  * <p>With {@code p_1 .. p_n} the probabilities the model gave the tokens it chose (under its raw
- * logits, {@link GeneratedToken#probability()}), sorted ascending, the raw score is the
- * {@code q}-quantile {@code p_(k)} with {@code k = max(1, ceil(q * n))}: for {@code q = 0} the
- * least likely token, the default {@code q = 0.1} the token below which a tenth of the answer
- * lies. A mean would be length-biased (long answers of mostly sure tokens hide one guess); the
- * minimum or a low quantile is not, because an answer is about as wrong as its least certain
- * step. The confidence is then Platt-calibrated, {@code c = sigmoid(a * logit(raw) + b)}, with
- * {@code a = 1, b = 0} (no change) unless fitted on labelled data.
+ * logits, {@link GeneratedToken#probability()}, the end-of-generation token included), sorted
+ * ascending, the raw score is the {@code q}-quantile {@code p_(k)} with
+ * {@code k = max(1, ceil(q * n))}. The default {@code q = 0} is the least likely token: an
+ * answer is about as wrong as its least certain step. A mean is length-biased: long answers of
+ * mostly sure tokens hide their guesses. On Agent-0 (SmolLM2-135M) over 400 labelled questions
+ * the minimum had AUROC 0.66 for "the answer is right", the 0.1-quantile 0.49, the mean 0.37
+ * ({@code ConfidenceEval} in the benchmarks). The minimum also never rises as tokens are added,
+ * so a prefix already below the gate decides early exactly. The confidence is then
+ * Platt-calibrated, {@code c = sigmoid(a * logit(raw) + b)}, with {@code a = 1, b = 0} (no
+ * change) unless fitted on labelled data.
  */
 public final class TokenProbabilityEstimator implements ConfidenceEstimator {
 
@@ -37,9 +40,9 @@ public final class TokenProbabilityEstimator implements ConfidenceEstimator {
         this.intercept = intercept;
     }
 
-    /** The 0.1-quantile, uncalibrated. */
+    /** The minimum token probability, uncalibrated. */
     public static TokenProbabilityEstimator defaults() {
-        return new TokenProbabilityEstimator(0.1, 1, 0);
+        return new TokenProbabilityEstimator(0, 1, 0);
     }
 
     /** The {@code q}-quantile of the token probabilities (0: the minimum), uncalibrated. */
