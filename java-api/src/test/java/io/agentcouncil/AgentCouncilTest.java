@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentcouncil.StreamListener.Escalation;
 import io.agentcouncil.StreamListener.StreamToken;
+import io.agentcouncil.confidence.TokenProbabilityEstimator;
+import io.agentcouncil.council.ChairPolicy;
+import io.agentcouncil.council.CouncilPolicy;
+import io.agentcouncil.council.KeywordRouter;
 import io.agentcouncil.engine.LanguageModel;
 import io.agentcouncil.engine.LocalModel;
 import io.agentcouncil.memory.MemoryStore;
@@ -105,6 +109,43 @@ class AgentCouncilTest {
             Reply again = c.chat("s2", "Write a Python function that multiplies two numbers.");
             assertEquals(0, again.stages().get(1).loadTime().toNanos(), "loaded once");
             assertEquals(1, source.loads.get());
+        }
+    }
+
+    @Test
+    void concurrentFirstEscalationsLoadTheSpecialistOnce() {
+        CountingSource source = new CountingSource();
+        try (AgentCouncil c = council(1).maxNewTokens(4).maxConcurrentTurns(4).specialist("code", "code", source).build()) {
+            List<CompletableFuture<Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                replies.add(c.chatAsync("s" + i, "Write a Python function number " + i + "."));
+            }
+            long waited = 0;
+            for (CompletableFuture<Reply> f : replies) {
+                Reply r = f.join();
+                assertEquals(Route.COUNCIL, r.route());
+                waited += r.stages().get(1).loadTime().toNanos() > 0 ? 1 : 0;
+            }
+            assertEquals(1, source.loads.get(), "one load however many turns need it at once");
+            assertTrue(waited >= 1, "the turns that waited for the load say so");
+        }
+    }
+
+    @Test
+    void aChairSynthesisesTheMembersAnswers() {
+        CouncilPolicy chair = new ChairPolicy(qwen, TokenProbabilityEstimator.defaults(), 32);
+        try (AgentCouncil c = council(1).maxNewTokens(24).router(KeywordRouter.upTo(2)).councilPolicy(chair)
+                .specialist("general", "general knowledge: capitals, countries", ModelSource.instance(qwen))
+                .specialist("facts", "facts about capitals", ModelSource.instance(qwen)).build()) {
+            Reply r = c.chat("s", "What is the capital of France?");
+            assertEquals(Route.COUNCIL, r.route());
+            assertEquals("chair:" + qwen.name(), r.policy());
+            assertEquals(4, r.stages().size(), () -> r.stages().toString()); // Agent-0, two members, the chair
+            Stage synthesis = r.stages().get(3);
+            assertEquals("chair", synthesis.note());
+            assertEquals(synthesis.text(), r.text());
+            assertTrue(synthesis.tokensOut() > 0 && synthesis.tokensOut() <= 32);
+            assertTrue(r.text().contains("Paris"), r::text);
         }
     }
 

@@ -17,9 +17,8 @@ import java.util.Objects;
  */
 public final class ChairPolicy implements CouncilPolicy {
 
-    private static final String SYSTEM = "You chair a council of assistants. Read the user's question and the "
-            + "council's answers, then reply to the user with the single best answer: correct, complete and short. "
-            + "Do not mention the council.";
+    private static final String SYSTEM = "You are given a question and candidate answers to it. Write the single best "
+            + "answer to the question: correct, complete and short. Reply with that answer only.";
 
     private final LanguageModel chair;
     private final ConfidenceEstimator estimator;
@@ -43,9 +42,8 @@ public final class ChairPolicy implements CouncilPolicy {
         }
         StringBuilder brief = new StringBuilder("Question: ").append(conversation.get(conversation.size() - 1).content());
         for (int i = 0; i < answers.size(); i++) {
-            brief.append("\n\nAnswer ").append(i + 1).append(":\n").append(answers.get(i).text());
+            brief.append("\n\nCandidate answer ").append(i + 1).append(":\n").append(answers.get(i).text());
         }
-        brief.append("\n\nYour reply to the user:");
         List<ChatMessage> prompt = List.of(ChatMessage.system(SYSTEM), ChatMessage.user(brief.toString()));
         try (Generator g = Generator.open(chair, Math.min(chair.trainedContextLength(), 4096))) {
             GenerationResult r = g.chat(prompt, config);
