@@ -260,6 +260,20 @@ class AgentCouncilTest {
     }
 
     @Test
+    void aMessageTooLongForAgent0IsAClearErrorAndLosesNothing() {
+        MemoryStore memory = MemoryStore.inMemory();
+        try (AgentCouncil c = council(0).memory(memory).agent0ContextLength(256).build()) {
+            c.chat("s", "Hello!");
+            String huge = "word ".repeat(1000);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.chat("s", huge));
+            assertTrue(e.getMessage().startsWith("message too long"), e::getMessage);
+            assertEquals(2, memory.recent("s", 10).size(), "the failed turn left no trace");
+            assertFalse(c.chat("s", "Are you there?").text().isEmpty(), "the session goes on");
+            assertEquals(4, memory.recent("s", 10).size());
+        }
+    }
+
+    @Test
     void closeFinishesTurnsInFlightThenRefusesNewOnes() throws Exception {
         AgentCouncil c = council(0).build();
         CountDownLatch started = new CountDownLatch(1);
