@@ -16,6 +16,7 @@ import io.agentcouncil.generation.GeneratedToken;
 import io.agentcouncil.generation.GenerationConfig;
 import io.agentcouncil.generation.GenerationResult;
 import io.agentcouncil.generation.Generator;
+import io.agentcouncil.generation.TokenListener;
 import io.agentcouncil.memory.MemoryStore;
 import io.agentcouncil.template.ChatMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -273,6 +274,9 @@ public final class AgentCouncil implements AutoCloseable {
         Route bestRoute = Route.AGENT0;
         String policyName = "";
         List<String> picked = specialists.isEmpty() ? List.of() : router.route(text, specialistInfos);
+        // One member's answer is the council's whatever the policy, so it streams as it is made;
+        // several members' answers stream once the policy has chosen.
+        StreamListener live = picked.size() == 1 ? out : null;
         if (!picked.isEmpty()) {
             metrics.escalation(Route.COUNCIL);
             out.onEscalation(new Escalation(Route.AGENT0, Route.COUNCIL, a0.stage.confidence(), gate, picked, a0.early));
@@ -282,7 +286,7 @@ public final class AgentCouncil implements AutoCloseable {
                 if (member == null) {
                     throw new IllegalStateException("router " + router + " picked \"" + name + "\", which is not a specialist");
                 }
-                Answer a = consult(member, conversation, stages);
+                Answer a = consult(member, conversation, stages, live);
                 if (a != null) {
                     answers.add(a);
                 }
@@ -301,7 +305,7 @@ public final class AgentCouncil implements AutoCloseable {
         }
         if (best.confidence() >= gate || cloud == null) {
             boolean degraded = bestRoute == Route.AGENT0 && !picked.isEmpty(); // every member failed
-            if (bestRoute != Route.AGENT0) {
+            if (bestRoute != Route.AGENT0 && live == null) {
                 out.onToken(new StreamToken(bestRoute, best.model(), best.text()));
             }
             return reply(best.text(), bestRoute, best.confidence(), degraded, stages, policyName, start);
@@ -322,8 +326,11 @@ public final class AgentCouncil implements AutoCloseable {
         return reply(best.text(), bestRoute, best.confidence(), true, stages, policyName, start);
     }
 
-    /** A specialist's answer on a fresh cache, or null (and a stage saying why) when it cannot load. */
-    private Answer consult(SpecialistModel member, List<ChatMessage> conversation, List<Stage> stages) {
+    /**
+     * A specialist's answer on a fresh cache, streamed to {@code live} if not null; or null (and a
+     * stage saying why) when it cannot load.
+     */
+    private Answer consult(SpecialistModel member, List<ChatMessage> conversation, List<Stage> stages, StreamListener live) {
         Specialist s = member.specialist;
         SpecialistModel.Loaded loaded;
         try {
@@ -340,7 +347,12 @@ public final class AgentCouncil implements AutoCloseable {
         ConfidenceEstimator est = s.estimator() != null ? s.estimator() : estimator;
         long t0 = System.nanoTime();
         try (Generator g = Generator.open(model, Math.min(model.trainedContextLength(), specialistContextLength))) {
-            GenerationResult r = g.chat(conversation, generation);
+            String name = model.name();
+            GenerationResult r = g.chat(conversation, generation, live == null ? TokenListener.NONE : (token, piece) -> {
+                if (!piece.isEmpty()) {
+                    live.onToken(new StreamToken(Route.COUNCIL, name, piece));
+                }
+            }, CancellationToken.none());
             double confidence = est.estimate(r.tokens());
             stages.add(new Stage(Route.COUNCIL, model.name(), r.text(), confidence, r.timings().prefillTokens(), r.tokens().size(),
                     Duration.ofNanos(System.nanoTime() - t0), loaded.waited(), ""));

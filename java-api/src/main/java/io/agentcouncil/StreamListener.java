@@ -3,8 +3,10 @@ package io.agentcouncil;
 /**
  * Receives a streamed turn as it happens, on the thread running the turn, in order: Agent-0's
  * tokens as they are generated; then, if it fell below the gate, an {@link Escalation} (the text
- * shown so far was Agent-0's draft, which the reply does not keep) followed by the chosen
- * answer's text; then {@link #onComplete}. Keep it quick: generation waits for it. An exception
+ * shown so far was Agent-0's draft, which the reply does not keep) followed by the council's
+ * answer: token by token when one specialist answers, in one piece once the policy has chosen
+ * when several do; the same again for the cloud, and if the cloud cannot answer, the best local
+ * answer once more; then {@link #onComplete}. Keep it quick: generation waits for it. An exception
  * thrown here ends the turn and reaches the caller.
  */
 @FunctionalInterface
