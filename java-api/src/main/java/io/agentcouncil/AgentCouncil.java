@@ -229,14 +229,14 @@ public final class AgentCouncil implements AutoCloseable {
 
     private Agent0Answer agent0Answer(SessionState state, List<ChatMessage> conversation, StreamListener out) {
         Generator g = generatorFor(state);
-        List<ChatMessage> prompt = fitted(g, conversation);
+        int[] prompt = fittedPrompt(g, conversation);
         CancellationToken stop = new CancellationToken();
         List<GeneratedToken> sofar = new ArrayList<>();
         boolean[] early = {false};
         // Stopping early only makes sense where there is a tier to escalate to.
         int decideAt = specialists.isEmpty() && cloud == null ? 0 : decideEarlyTokens;
         long t0 = System.nanoTime();
-        GenerationResult r = g.chat(prompt, generation, (token, piece) -> {
+        GenerationResult r = g.generate(prompt, generation, (token, piece) -> {
             sofar.add(token);
             if (!piece.isEmpty()) {
                 out.onToken(new StreamToken(Route.AGENT0, agent0.name(), piece));
@@ -254,18 +254,24 @@ public final class AgentCouncil implements AutoCloseable {
         return new Agent0Answer(stage, early[0]);
     }
 
-    /** The conversation without its oldest turns, as far as needed to fit Agent-0's context. */
-    private List<ChatMessage> fitted(Generator g, List<ChatMessage> conversation) {
+    /**
+     * The prompt of the conversation, without its oldest turns as far as needed to fit Agent-0's
+     * context; rendered and tokenized once per try, and the last try is what Agent-0 reads.
+     */
+    private int[] fittedPrompt(Generator g, List<ChatMessage> conversation) {
         int first = systemPrompt != null ? 1 : 0;
         List<ChatMessage> c = new ArrayList<>(conversation);
-        while (g.chatPrompt(c).length + maxNewTokens > agent0ContextLength) {
+        while (true) {
+            int[] prompt = g.chatPrompt(c);
+            if (prompt.length + maxNewTokens <= agent0ContextLength) {
+                return prompt;
+            }
             if (c.size() - first <= 1) {
-                throw new IllegalArgumentException("message too long: " + g.chatPrompt(c).length + " prompt tokens and "
+                throw new IllegalArgumentException("message too long: " + prompt.length + " prompt tokens and "
                         + maxNewTokens + " new ones do not fit Agent-0's context of " + agent0ContextLength);
             }
             c.remove(first); // the oldest user or assistant message
         }
-        return c;
     }
 
     private Reply escalate(List<ChatMessage> conversation, String text, Agent0Answer a0, List<Stage> stages,

@@ -189,8 +189,8 @@ public final class ConfidenceEval {
         if (reply.length() > 50) {
             reply = reply.substring(0, 47) + "...";
         }
-        System.err.printf(Locale.ROOT, "[%3d/%d] %-16s %-5s %3d tok %6.0f ms  q0.1=%.3f  expected %s, got \"%s\"%n",
+        System.err.printf(Locale.ROOT, "[%3d/%d] %-16s %-5s %3d tok %6.0f ms  min=%.3f  expected %s, got \"%s\"%n",
                 done, total, row.id(), row.correct() ? "RIGHT" : "wrong", row.tokens(), row.ms(),
-                row.scores().getOrDefault("q0.1", Double.NaN), row.expected(), reply);
+                row.scores().getOrDefault("min", Double.NaN), row.expected(), reply);
     }
 }

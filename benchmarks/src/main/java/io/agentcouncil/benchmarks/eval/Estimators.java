@@ -19,7 +19,7 @@ public final class Estimators {
     private Estimators() {}
 
     /**
-     * The token-probability quantiles (the minimum, the shipped default 0.1, 0.25), and two
+     * The token-probability quantiles (the minimum, which is the shipped default, 0.1 and 0.25), and two
      * length-biased baselines: the mean probability, and the mean log-probability reported as
      * {@code exp(mean logprob)} (the geometric mean probability: the same ranking, hence the
      * same AUROC, but a score in [0, 1] that calibration can be measured on).
