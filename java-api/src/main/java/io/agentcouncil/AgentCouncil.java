@@ -17,7 +17,9 @@ import io.agentcouncil.generation.GenerationConfig;
 import io.agentcouncil.generation.GenerationResult;
 import io.agentcouncil.generation.Generator;
 import io.agentcouncil.generation.TokenListener;
+import io.agentcouncil.memory.MemoryEntry;
 import io.agentcouncil.memory.MemoryStore;
+import io.agentcouncil.memory.MemoryStores;
 import io.agentcouncil.template.ChatMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -101,7 +103,7 @@ public final class AgentCouncil implements AutoCloseable {
 
         // Monitoring, then memory, then Agent-0; specialists wait for their first escalation.
         metrics = new CouncilMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry());
-        memory = b.memory != null ? b.memory : MemoryStore.inMemory();
+        memory = b.memory != null ? b.memory : MemoryStores.inMemory();
         CloudFallback cloudTier = null;
         try {
             cloudTier = b.cloud != null ? b.cloud.build() : null;
@@ -203,7 +205,7 @@ public final class AgentCouncil implements AutoCloseable {
             if (systemPrompt != null) {
                 conversation.add(ChatMessage.system(systemPrompt));
             }
-            conversation.addAll(memory.recent(state.id, 2 * historyTurns));
+            memory.recent(state.id, 2 * historyTurns).forEach(e -> conversation.add(new ChatMessage(e.role(), e.text())));
             conversation.add(ChatMessage.user(text));
 
             List<Stage> stages = new ArrayList<>();
@@ -215,8 +217,10 @@ public final class AgentCouncil implements AutoCloseable {
             } else {
                 reply = escalate(conversation, text, a0, stages, out, start);
             }
-            memory.append(state.id, ChatMessage.user(text));
-            memory.append(state.id, ChatMessage.assistant(reply.text()));
+            long seq = memory.lastSeq(state.id);
+            java.time.Instant now = java.time.Instant.now();
+            memory.write(List.of(new MemoryEntry(state.id, seq + 1, "user", text, now, null),
+                    new MemoryEntry(state.id, seq + 2, "assistant", reply.text(), now, null)));
             metrics.reply(reply);
             out.onComplete(reply);
             return reply;

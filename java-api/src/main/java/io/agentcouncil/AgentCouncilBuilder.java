@@ -102,7 +102,7 @@ public final class AgentCouncilBuilder {
         return this;
     }
 
-    /** Where sessions' turns are kept (default {@link MemoryStore#inMemory()}); the council closes it. */
+    /** Where sessions' turns are kept (default {@link io.agentcouncil.memory.MemoryStores#inMemory()}); the council closes it. */
     public AgentCouncilBuilder memory(MemoryStore memory) {
         this.memory = memory;
         return this;

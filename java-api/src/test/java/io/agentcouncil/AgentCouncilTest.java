@@ -14,7 +14,9 @@ import io.agentcouncil.council.CouncilPolicy;
 import io.agentcouncil.council.KeywordRouter;
 import io.agentcouncil.engine.LanguageModel;
 import io.agentcouncil.engine.LocalModel;
+import io.agentcouncil.memory.MemoryEntry;
 import io.agentcouncil.memory.MemoryStore;
+import io.agentcouncil.memory.MemoryStores;
 import io.agentcouncil.template.ChatMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -197,14 +199,15 @@ class AgentCouncilTest {
 
     @Test
     void turnsOfASessionApplyInOrderAndFollowUpsReuseTheCache() {
-        MemoryStore memory = MemoryStore.inMemory();
+        MemoryStore memory = MemoryStores.inMemory();
         try (AgentCouncil c = council(0).memory(memory).maxConcurrentTurns(4).build()) {
             List<CompletableFuture<Reply>> replies = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
                 replies.add(c.chatAsync("ordered", "Message number " + i + "."));
             }
             CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).join();
-            List<ChatMessage> history = memory.recent("ordered", 100);
+            List<ChatMessage> history = memory.recent("ordered", 100).stream()
+                    .map(e -> new ChatMessage(e.role(), e.text())).toList();
             assertEquals(8, history.size());
             for (int i = 0; i < 4; i++) {
                 assertEquals(ChatMessage.user("Message number " + (i + 1) + "."), history.get(2 * i));
@@ -222,11 +225,11 @@ class AgentCouncilTest {
 
     @Test
     void sessionsDoNotSeeEachOther() {
-        MemoryStore memory = MemoryStore.inMemory();
+        MemoryStore memory = MemoryStores.inMemory();
         try (AgentCouncil c = council(0).memory(memory).build()) {
             c.chat("alice", "My bike is turquoise.");
             c.chat("bob", "What colour is my bike?");
-            assertTrue(memory.recent("bob", 10).stream().noneMatch(m -> m.content().contains("turquoise")));
+            assertTrue(memory.recent("bob", 10).stream().noneMatch(m -> m.text().contains("turquoise")));
             assertEquals(2, memory.recent("bob", 10).size());
         }
     }
@@ -268,7 +271,7 @@ class AgentCouncilTest {
 
     @Test
     void aMessageTooLongForAgent0IsAClearErrorAndLosesNothing() {
-        MemoryStore memory = MemoryStore.inMemory();
+        MemoryStore memory = MemoryStores.inMemory();
         try (AgentCouncil c = council(0).memory(memory).agent0ContextLength(256).build()) {
             c.chat("s", "Hello!");
             String huge = "word ".repeat(1000);

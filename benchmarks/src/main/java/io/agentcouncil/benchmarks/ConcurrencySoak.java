@@ -3,7 +3,9 @@ package io.agentcouncil.benchmarks;
 import io.agentcouncil.AgentCouncil;
 import io.agentcouncil.ModelSource;
 import io.agentcouncil.Reply;
+import io.agentcouncil.memory.MemoryEntry;
 import io.agentcouncil.memory.MemoryStore;
+import io.agentcouncil.memory.MemoryStores;
 import io.agentcouncil.template.ChatMessage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -37,7 +39,7 @@ public final class ConcurrencySoak {
     public static void main(String[] args) throws Exception {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 120;
-        MemoryStore memory = MemoryStore.inMemory();
+        MemoryStore memory = MemoryStores.inMemory();
         List<String> words = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
             words.add("zebra" + (char) ('a' + i % 26) + (i / 26) + "x"); // never made up by a model
@@ -92,9 +94,9 @@ public final class ConcurrencySoak {
                 t.join();
             }
             for (int i = 0; i < sessions; i++) {
-                for (ChatMessage m : memory.recent("soak-" + i, Integer.MAX_VALUE)) {
+                for (MemoryEntry m : memory.recent("soak-" + i, Integer.MAX_VALUE)) {
                     for (int j = 0; j < sessions; j++) {
-                        if (j != i && m.content().contains(words.get(j))) {
+                        if (j != i && m.text().contains(words.get(j))) {
                             crossTalk.incrementAndGet();
                         }
                     }

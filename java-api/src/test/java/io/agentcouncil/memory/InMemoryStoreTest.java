@@ -1,0 +1,9 @@
+package io.agentcouncil.memory;
+
+class InMemoryStoreTest extends MemoryStoreContract {
+
+    @Override
+    MemoryStore open() {
+        return MemoryStores.inMemory();
+    }
+}
