@@ -42,6 +42,14 @@ public interface MemoryStore extends AutoCloseable {
     /** The session's archived entries, oldest first: the export of what recall no longer sees. */
     List<MemoryEntry> archived(String session);
 
+    /**
+     * True while the store works only in part (a tiered store whose hot tier is down, say);
+     * reads and writes still succeed.
+     */
+    default boolean degraded() {
+        return false;
+    }
+
     /** Releases the store's connections. Safe to call twice. */
     @Override
     void close();

@@ -1,0 +1,121 @@
+package io.agentcouncil.vector;
+
+import java.util.Arrays;
+import java.util.function.LongPredicate;
+
+/**
+ * One session's vectors searched exactly: all of them back to back in one float array (slot
+ * {@code i} at {@code [i * dimension, (i + 1) * dimension)}), so a scan is a single sequential
+ * pass that the hardware prefetcher can stream. Removal moves the last vector into the hole, so
+ * the array stays dense without tombstones. Not thread-safe: the owner locks.
+ */
+final class FlatVectors {
+
+    private static final int INITIAL_CAPACITY = 4;
+
+    private final int dimension;
+    // A Java array holds at most Integer.MAX_VALUE floats: about 5.6 million 384-d vectors.
+    private final int maxVectors;
+    private float[] data;
+    private long[] keys;
+    private int size;
+    private final LongIntMap slots = new LongIntMap();
+
+    FlatVectors(int dimension) {
+        this.dimension = dimension;
+        this.maxVectors = (Integer.MAX_VALUE - 8) / dimension;
+        this.data = new float[INITIAL_CAPACITY * dimension];
+        this.keys = new long[INITIAL_CAPACITY];
+    }
+
+    int size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    boolean contains(long key) {
+        return slots.get(key) >= 0;
+    }
+
+    /** Stores a copy of {@code vector} under {@code key}; returns false if it replaced one. */
+    boolean put(long key, float[] vector) {
+        int slot = slots.get(key);
+        boolean added = slot < 0;
+        if (added) {
+            if (size == keys.length) {
+                grow();
+            }
+            slot = size++;
+            keys[slot] = key;
+            slots.put(key, slot);
+        }
+        System.arraycopy(vector, 0, data, slot * dimension, dimension);
+        return added;
+    }
+
+    /** Removes {@code key}'s vector; returns false if there was none. */
+    boolean remove(long key) {
+        int slot = slots.remove(key);
+        if (slot < 0) {
+            return false;
+        }
+        int last = --size;
+        if (slot != last) {
+            System.arraycopy(data, last * dimension, data, slot * dimension, dimension);
+            keys[slot] = keys[last];
+            slots.put(keys[slot], slot);
+        }
+        return true;
+    }
+
+    /** The key in {@code slot} (0 to size - 1): with {@link #vector}, to iterate. */
+    long key(int slot) {
+        return keys[slot];
+    }
+
+    /** A copy of the vector in {@code slot}. */
+    float[] vector(int slot) {
+        return Arrays.copyOfRange(data, slot * dimension, (slot + 1) * dimension);
+    }
+
+    /** Offers every vector's score against {@code query} to {@code top}. */
+    void scan(float[] query, TopK top) {
+        float[] d = data;
+        for (int slot = 0, offset = 0; slot < size; slot++, offset += dimension) {
+            top.offer(keys[slot], VectorMath.dot(d, offset, query));
+        }
+    }
+
+    /** As {@link #scan(float[], TopK)}, leaving out the keys {@code skip} accepts. */
+    void scan(float[] query, TopK top, LongPredicate skip) {
+        float[] d = data;
+        for (int slot = 0, offset = 0; slot < size; slot++, offset += dimension) {
+            float score = VectorMath.dot(d, offset, query);
+            // The predicate is consulted only for the few candidates that could be kept.
+            if (top.admits(score) && !skip.test(keys[slot])) {
+                top.offer(keys[slot], score);
+            }
+        }
+    }
+
+    /** Gives back capacity that removals left unused (more than half of it). */
+    void trim() {
+        int capacity = Math.max(INITIAL_CAPACITY, size);
+        if (keys.length > 2 * capacity) {
+            data = Arrays.copyOf(data, capacity * dimension);
+            keys = Arrays.copyOf(keys, capacity);
+        }
+    }
+
+    private void grow() {
+        if (size == maxVectors) {
+            throw new IllegalStateException("a session holds at most " + maxVectors + " vectors of " + dimension + " dimensions");
+        }
+        int capacity = (int) Math.min(maxVectors, 2L * keys.length);
+        data = Arrays.copyOf(data, capacity * dimension);
+        keys = Arrays.copyOf(keys, capacity);
+    }
+}

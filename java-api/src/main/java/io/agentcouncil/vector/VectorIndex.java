@@ -1,0 +1,66 @@
+package io.agentcouncil.vector;
+
+import java.util.List;
+
+/**
+ * Vectors kept per session, searched by dot product (cosine similarity for the unit vectors an
+ * {@link io.agentcouncil.embedding.Embedder} returns). Sessions are isolated by structure: each
+ * session's vectors live in a partition of their own and a search only ever reads the partition
+ * it names, so no result of one session can come from another whatever the scores.
+ *
+ * <p>Keys are the caller's (a memory entry's sequence number, say) and unique within a session;
+ * adding a key the session already holds replaces its vector. Implementations are thread-safe:
+ * searches run concurrently with each other and with adds, removals and compaction.
+ */
+public interface VectorIndex extends AutoCloseable {
+
+    /**
+     * The default: exact results, every vector of the session scored. See
+     * {@link ExactVectorIndex}.
+     */
+    static VectorIndex exact(int dimension) {
+        return new ExactVectorIndex(dimension);
+    }
+
+    /**
+     * For large sessions: a JVector graph per session of at least
+     * {@value ApproximateVectorIndex#DEFAULT_EXACT_BELOW} vectors (smaller ones are scanned
+     * exactly), recent additions scanned exactly until {@link #compact}. See
+     * {@link ApproximateVectorIndex}.
+     */
+    static VectorIndex approximate(int dimension) {
+        return new ApproximateVectorIndex(dimension, ApproximateVectorIndex.DEFAULT_EXACT_BELOW);
+    }
+
+    /** The length every vector and query must have. */
+    int dimension();
+
+    /** Adds (or replaces) {@code session}'s vector for {@code key}; the index keeps a copy. */
+    void add(String session, long key, float[] vector);
+
+    /** Removes {@code session}'s vector for {@code key}, if there is one. */
+    void remove(String session, long key);
+
+    /**
+     * At most {@code k} of {@code session}'s vectors, those with the highest dot product with
+     * {@code query} that is at least {@code minScore}, best first (equal scores: smaller key
+     * first). Empty for an unknown session.
+     *
+     * @throws IllegalArgumentException if {@code k < 1} or the query has the wrong length
+     */
+    List<VectorHit> search(String session, float[] query, int k, float minScore);
+
+    /**
+     * Folds what changed since the last compaction into the search structures and gives back
+     * memory that removals freed. Meant to be called periodically by the index's owner (every
+     * 30 s, say) from one thread; searches, adds and removals go on meanwhile.
+     */
+    void compact();
+
+    /** How many vectors the index holds, all sessions together. */
+    int size();
+
+    /** Releases everything; the index is unusable afterwards. Safe to call twice. */
+    @Override
+    void close();
+}
