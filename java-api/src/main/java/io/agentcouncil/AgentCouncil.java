@@ -17,10 +17,12 @@ import io.agentcouncil.generation.GenerationConfig;
 import io.agentcouncil.generation.GenerationResult;
 import io.agentcouncil.generation.Generator;
 import io.agentcouncil.generation.TokenListener;
-import io.agentcouncil.memory.MemoryEntry;
-import io.agentcouncil.memory.MemoryStore;
+import io.agentcouncil.memory.Memory;
+import io.agentcouncil.memory.MemoryStoreException;
 import io.agentcouncil.memory.MemoryStores;
+import io.agentcouncil.embedding.Embedder;
 import io.agentcouncil.template.ChatMessage;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,7 +75,7 @@ public final class AgentCouncil implements AutoCloseable {
     private final GenerationConfig generation;
 
     private final CouncilMetrics metrics;
-    private final MemoryStore memory;
+    private final Memory memory;
     private final LanguageModel agent0;
     private final boolean agent0Owned;
     private final Map<String, SpecialistModel> specialists = new LinkedHashMap<>();
@@ -102,8 +104,14 @@ public final class AgentCouncil implements AutoCloseable {
         generation = GenerationConfig.builder().greedy().maxNewTokens(maxNewTokens).topLogprobs(0).build();
 
         // Monitoring, then memory, then Agent-0; specialists wait for their first escalation.
-        metrics = new CouncilMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry());
-        memory = b.memory != null ? b.memory : MemoryStores.inMemory();
+        MeterRegistry registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
+        metrics = new CouncilMetrics(registry);
+        memory = b.memory != null ? b.memory : Memory.builder()
+                .store(b.memoryStore != null ? b.memoryStore : MemoryStores.inMemory())
+                .embedder(b.embedder != null ? b.embedder : Embedder.miniLm())
+                .tokenCounter(this::agent0Tokens)
+                .meterRegistry(registry)
+                .build();
         CloudFallback cloudTier = null;
         try {
             cloudTier = b.cloud != null ? b.cloud.build() : null;
@@ -201,11 +209,23 @@ public final class AgentCouncil implements AutoCloseable {
         StreamListener out = listener != null ? listener : token -> { };
         state.busy.lock();
         try {
-            List<ChatMessage> conversation = new ArrayList<>();
-            if (systemPrompt != null) {
-                conversation.add(ChatMessage.system(systemPrompt));
+            // A failing store costs this turn its memory, never its answer.
+            Memory.Context context = null;
+            boolean memoryDegraded = false;
+            try {
+                context = memory.context(state.id, text, 2 * historyTurns);
+            } catch (MemoryStoreException e) {
+                memoryDegraded = true;
             }
-            memory.recent(state.id, 2 * historyTurns).forEach(e -> conversation.add(new ChatMessage(e.role(), e.text())));
+            List<ChatMessage> conversation = new ArrayList<>();
+            String block = context != null ? context.render() : "";
+            String system = systemPrompt == null ? block : block.isEmpty() ? systemPrompt : systemPrompt + "\n\n" + block;
+            if (!system.isEmpty()) {
+                conversation.add(ChatMessage.system(system));
+            }
+            if (context != null) {
+                context.verbatim().forEach(e -> conversation.add(new ChatMessage(e.role(), e.text())));
+            }
             conversation.add(ChatMessage.user(text));
 
             List<Stage> stages = new ArrayList<>();
@@ -217,16 +237,30 @@ public final class AgentCouncil implements AutoCloseable {
             } else {
                 reply = escalate(conversation, text, a0, stages, out, start);
             }
-            long seq = memory.lastSeq(state.id);
-            java.time.Instant now = java.time.Instant.now();
-            memory.write(List.of(new MemoryEntry(state.id, seq + 1, "user", text, now, null),
-                    new MemoryEntry(state.id, seq + 2, "assistant", reply.text(), now, null)));
+            try {
+                memory.remember(state.id, List.of(ChatMessage.user(text), ChatMessage.assistant(reply.text())));
+            } catch (MemoryStoreException e) {
+                memoryDegraded = true;
+            }
+            reply = reply.withMemory(context != null ? memoryLines(context) : List.of(), memoryDegraded || memory.degraded());
             metrics.reply(reply);
             out.onComplete(reply);
             return reply;
         } finally {
             state.busy.unlock();
         }
+    }
+
+    /** Memory's token counter: its budget and compression ratio are in Agent-0's tokens. */
+    private int agent0Tokens(String text) {
+        return agent0.tokenizer().encode(text).length;
+    }
+
+    private static List<String> memoryLines(Memory.Context context) {
+        List<String> lines = new ArrayList<>();
+        context.older().facts().forEach(f -> lines.add(f.label() + ": " + f.value()));
+        context.recalled().forEach(r -> lines.add(r.entry().text()));
+        return lines;
     }
 
     private record Agent0Answer(Stage stage, boolean early) {}
@@ -372,7 +406,7 @@ public final class AgentCouncil implements AutoCloseable {
 
     private static Reply reply(String text, Route route, double confidence, boolean degraded, List<Stage> stages, String policy,
             long start) {
-        return new Reply(text, route, confidence, degraded, stages, policy, Duration.ofNanos(System.nanoTime() - start));
+        return new Reply(text, route, confidence, degraded, stages, policy, Duration.ofNanos(System.nanoTime() - start), List.of());
     }
 
     // ---- sessions ---------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import io.agentcouncil.council.CouncilPolicy;
 import io.agentcouncil.council.KeywordRouter;
 import io.agentcouncil.council.Router;
 import io.agentcouncil.council.Specialist;
+import io.agentcouncil.embedding.Embedder;
+import io.agentcouncil.memory.Memory;
 import io.agentcouncil.memory.MemoryStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,7 +38,9 @@ public final class AgentCouncilBuilder {
     int maxNewTokens = DEFAULT_MAX_NEW_TOKENS;
     CouncilPolicy policy = CouncilPolicy.highestConfidence();
     CloudFallback.Builder cloud;
-    MemoryStore memory;
+    MemoryStore memoryStore;
+    Memory memory;
+    Embedder embedder;
     MeterRegistry registry;
     int threads = 0;
     int maxConcurrentTurns = 2;
@@ -102,9 +106,30 @@ public final class AgentCouncilBuilder {
         return this;
     }
 
-    /** Where sessions' turns are kept (default {@link io.agentcouncil.memory.MemoryStores#inMemory()}); the council closes it. */
-    public AgentCouncilBuilder memory(MemoryStore memory) {
+    /**
+     * Where sessions' turns are kept (default {@link io.agentcouncil.memory.MemoryStores#inMemory()}),
+     * under a {@link Memory} with its defaults (write-behind, recall through {@link #embedder},
+     * archival after 30 days) that counts tokens with Agent-0's tokenizer. The council closes it.
+     */
+    public AgentCouncilBuilder memory(MemoryStore store) {
+        this.memoryStore = store;
+        this.memory = null;
+        return this;
+    }
+
+    /** A memory configured in full by the caller (durability, queue, recall, archival); the council closes it. */
+    public AgentCouncilBuilder memory(Memory memory) {
         this.memory = memory;
+        this.memoryStore = null;
+        return this;
+    }
+
+    /**
+     * The sentence embedder for memory recall when the council makes the memory (default
+     * {@link Embedder#miniLm()}); the caller keeps ownership.
+     */
+    public AgentCouncilBuilder embedder(Embedder embedder) {
+        this.embedder = embedder;
         return this;
     }
 

@@ -12,13 +12,16 @@ import java.util.Objects;
  * @param confidence the chosen answer's confidence in [0, 1] (NaN for the cloud)
  * @param degraded true when a better tier was wanted but unavailable (cloud over budget,
  *     failing or not configured while the council stayed below the gate), so the best local
- *     answer was returned
+ *     answer was returned; or when memory was failing (its store unreachable or its queue
+ *     full), so the answer may lack memory and the turn may not be remembered
  * @param stages every model consulted, in order, with its own latency and tokens
  * @param policy the council policy that chose among the members; empty when the council did not sit
  * @param latency the whole turn, queueing excluded
+ * @param memories what the session's memory put into the prompt beyond the verbatim turns:
+ *     facts as {@code "label: value"}, then the recalled earlier messages
  */
 public record Reply(String text, Route route, double confidence, boolean degraded, List<Stage> stages, String policy,
-        Duration latency) {
+        Duration latency, List<String> memories) {
 
     public Reply {
         Objects.requireNonNull(text, "text");
@@ -26,6 +29,12 @@ public record Reply(String text, Route route, double confidence, boolean degrade
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(latency, "latency");
         stages = List.copyOf(stages);
+        memories = List.copyOf(memories);
+    }
+
+    /** This reply with the memory that informed it. */
+    Reply withMemory(List<String> lines, boolean memoryDegraded) {
+        return new Reply(text, route, confidence, degraded || memoryDegraded, stages, policy, latency, lines);
     }
 
     /** Prompt tokens all stages read. */

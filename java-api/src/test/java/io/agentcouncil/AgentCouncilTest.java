@@ -14,9 +14,7 @@ import io.agentcouncil.council.CouncilPolicy;
 import io.agentcouncil.council.KeywordRouter;
 import io.agentcouncil.engine.LanguageModel;
 import io.agentcouncil.engine.LocalModel;
-import io.agentcouncil.memory.MemoryEntry;
-import io.agentcouncil.memory.MemoryStore;
-import io.agentcouncil.memory.MemoryStores;
+import io.agentcouncil.memory.Memory;
 import io.agentcouncil.template.ChatMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -199,7 +197,7 @@ class AgentCouncilTest {
 
     @Test
     void turnsOfASessionApplyInOrderAndFollowUpsReuseTheCache() {
-        MemoryStore memory = MemoryStores.inMemory();
+        Memory memory = Memory.builder().build();
         try (AgentCouncil c = council(0).memory(memory).maxConcurrentTurns(4).build()) {
             List<CompletableFuture<Reply>> replies = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
@@ -225,7 +223,7 @@ class AgentCouncilTest {
 
     @Test
     void sessionsDoNotSeeEachOther() {
-        MemoryStore memory = MemoryStores.inMemory();
+        Memory memory = Memory.builder().build();
         try (AgentCouncil c = council(0).memory(memory).build()) {
             c.chat("alice", "My bike is turquoise.");
             c.chat("bob", "What colour is my bike?");
@@ -271,7 +269,7 @@ class AgentCouncilTest {
 
     @Test
     void aMessageTooLongForAgent0IsAClearErrorAndLosesNothing() {
-        MemoryStore memory = MemoryStores.inMemory();
+        Memory memory = Memory.builder().build();
         try (AgentCouncil c = council(0).memory(memory).agent0ContextLength(256).build()) {
             c.chat("s", "Hello!");
             String huge = "word ".repeat(1000);

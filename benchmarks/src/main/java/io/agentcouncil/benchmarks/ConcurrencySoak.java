@@ -4,8 +4,8 @@ import io.agentcouncil.AgentCouncil;
 import io.agentcouncil.ModelSource;
 import io.agentcouncil.Reply;
 import io.agentcouncil.memory.MemoryEntry;
-import io.agentcouncil.memory.MemoryStore;
-import io.agentcouncil.memory.MemoryStores;
+import io.agentcouncil.embedding.Embedder;
+import io.agentcouncil.memory.Memory;
 import io.agentcouncil.template.ChatMessage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -39,7 +39,7 @@ public final class ConcurrencySoak {
     public static void main(String[] args) throws Exception {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 120;
-        MemoryStore memory = MemoryStores.inMemory();
+        Memory memory = Memory.builder().embedder(Embedder.miniLm()).build();
         List<String> words = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
             words.add("zebra" + (char) ('a' + i % 26) + (i / 26) + "x"); // never made up by a model

@@ -4,6 +4,7 @@ import io.agentcouncil.embedding.Embedder;
 import io.agentcouncil.template.ChatMessage;
 import io.agentcouncil.vector.VectorHit;
 import io.agentcouncil.vector.VectorIndex;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 
 /**
  * Sessions' memory: what was said, kept in a {@link MemoryStore}, embedded and indexed for
@@ -57,6 +59,11 @@ public final class Memory implements AutoCloseable {
     private final Duration flushTimeout;
     private final Clock clock;
     private final int maxSessions;
+    private final ContextCompressor compressor;
+    private final ToIntFunction<String> tokens;
+    private final int recallTopK;
+    private final float recallMinScore;
+    private final DistributionSummary compressionRatio;
     private final WriteBehind writeBehind;
     private final ScheduledExecutorService maintenance;
     private final Timer recallLatency;
@@ -73,6 +80,8 @@ public final class Memory implements AutoCloseable {
         long lastSeq;
         int pending; // queued, not yet committed: such a session is never evicted
         boolean loaded;
+        CompressedHistory older = CompressedHistory.EMPTY; // entries that left the verbatim window
+        long olderTokens;
         boolean evicted; // a writer holding an evicted log starts again with the session's new one
 
         SessionLog(String id) {
@@ -108,10 +117,17 @@ public final class Memory implements AutoCloseable {
         flushTimeout = b.flushTimeout;
         clock = b.clock;
         maxSessions = b.maxSessions;
+        tokens = b.tokenCounter;
+        compressor = new ContextCompressor(tokens, b.summaryTokens);
+        recallTopK = b.recallTopK;
+        recallMinScore = b.recallMinScore;
         MeterRegistry registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
         recallLatency = Timer.builder("memory.recall.latency").description("Vector search of one session's memory")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
         embedLatency = Timer.builder("memory.embedding.latency").description("Embedding one recall query")
+                .publishPercentiles(0.5, 0.95).register(registry);
+        compressionRatio = DistributionSummary.builder("memory.compression.ratio")
+                .description("Tokens of a session's history over tokens of what its prompt carries instead")
                 .publishPercentiles(0.5, 0.95).register(registry);
         writeBehind = durability == Durability.WRITE_BEHIND
                 ? new WriteBehind(store, b.queueCapacity, b.flushInterval, b.offerTimeout, this::embed, this::written)
@@ -290,6 +306,91 @@ public final class Memory implements AutoCloseable {
         return out;
     }
 
+    /**
+     * What a prompt carries of a session's memory: the last {@code verbatimEntries} entries as
+     * they are, the older ones compressed (facts and a short summary), and the user's earlier
+     * messages most similar to {@code message} that are not already verbatim.
+     *
+     * @param verbatim the last entries, oldest first
+     * @param older the compressed form of everything before them
+     * @param recalled the user's earlier messages recalled for this one, best first
+     * @param compressionRatio tokens of the whole history over tokens of {@link #render()} plus
+     *     the verbatim entries (1 for a history that fits the window)
+     */
+    public record Context(List<MemoryEntry> verbatim, CompressedHistory older, List<Recollection> recalled,
+            double compressionRatio) {
+
+        public Context {
+            verbatim = List.copyOf(verbatim);
+            recalled = List.copyOf(recalled);
+        }
+
+        /** The block for the system prompt; empty when memory has nothing beyond the verbatim turns. */
+        public String render() {
+            StringBuilder b = new StringBuilder(older.render());
+            if (!recalled.isEmpty()) {
+                b.append(b.length() > 0 ? "\n" : "").append("Earlier messages of the user that may be relevant:");
+                for (Recollection r : recalled) {
+                    b.append("\n- ").append(r.entry().text());
+                }
+            }
+            return b.toString();
+        }
+    }
+
+    /**
+     * The session's memory for a prompt answering {@code message}; see {@link Context}. Each
+     * call folds the entries that have left the window into the session's compressed history,
+     * so the work per turn is the new entries only.
+     */
+    public Context context(String session, String message, int verbatimEntries) {
+        Objects.requireNonNull(message, "message");
+        if (verbatimEntries < 0) {
+            throw new IllegalArgumentException("verbatimEntries must be >= 0, got " + verbatimEntries);
+        }
+        SessionLog log = log(Objects.requireNonNull(session, "session"));
+        List<MemoryEntry> verbatim;
+        CompressedHistory older;
+        long olderTokens;
+        synchronized (log) {
+            int cut = Math.max(0, log.entries.size() - verbatimEntries);
+            List<MemoryEntry> newlyOld = new ArrayList<>();
+            for (int i = cut - 1; i >= 0 && log.entries.get(i).seq() > log.older.throughSeq(); i--) {
+                newlyOld.add(0, log.entries.get(i));
+            }
+            if (!newlyOld.isEmpty()) {
+                log.older = compressor.add(log.older, newlyOld);
+                for (MemoryEntry e : newlyOld) {
+                    log.olderTokens += tokens.applyAsInt(e.text());
+                }
+            }
+            verbatim = List.copyOf(log.entries.subList(cut, log.entries.size()));
+            older = log.older;
+            olderTokens = log.olderTokens;
+        }
+        long firstVerbatim = verbatim.isEmpty() ? Long.MAX_VALUE : verbatim.get(0).seq();
+        List<Recollection> recalled = new ArrayList<>();
+        if (olderTokens > 0 && recallTopK > 0) {
+            // Ask for more than needed: assistant replies and verbatim entries are dropped.
+            for (Recollection r : recall(session, message, 4 * recallTopK, recallMinScore)) {
+                if (r.entry().seq() < firstVerbatim && r.entry().role().equals("user") && recalled.size() < recallTopK) {
+                    recalled.add(r);
+                }
+            }
+        }
+        long verbatimTokens = 0;
+        for (MemoryEntry e : verbatim) {
+            verbatimTokens += tokens.applyAsInt(e.text());
+        }
+        Context c = new Context(verbatim, older, recalled, 1.0);
+        double ratio = olderTokens == 0 ? 1.0
+                : (double) (olderTokens + verbatimTokens) / Math.max(1, tokens.applyAsInt(c.render()) + verbatimTokens);
+        if (olderTokens > 0) {
+            compressionRatio.record(ratio);
+        }
+        return new Context(verbatim, older, recalled, ratio);
+    }
+
     /** The session's archived entries, oldest first: what recall no longer sees. */
     public List<MemoryEntry> exportArchive(String session) {
         checkOpen();
@@ -382,6 +483,11 @@ public final class Memory implements AutoCloseable {
         }
         for (SessionLog log : loaded) {
             synchronized (log) {
+                if (!log.entries.isEmpty() && log.entries.get(0).createdAt().isBefore(cutoff)) {
+                    // Refolded from what is still live, so archived facts leave the prompt too.
+                    log.older = CompressedHistory.EMPTY;
+                    log.olderTokens = 0;
+                }
                 for (var it = log.entries.iterator(); it.hasNext(); ) {
                     MemoryEntry e = it.next();
                     if (e.createdAt().isBefore(cutoff)) {
@@ -472,6 +578,10 @@ public final class Memory implements AutoCloseable {
         private Duration archiveAfter = Duration.ofDays(30);
         private Duration archiveEvery = Duration.ofHours(1);
         private int maxSessions = 10_000;
+        private ToIntFunction<String> tokenCounter = Builder::words;
+        private int summaryTokens = 96;
+        private int recallTopK = 3;
+        private float recallMinScore = 0.3f;
         private Clock clock = Clock.systemUTC();
         private MeterRegistry registry;
 
@@ -564,6 +674,61 @@ public final class Memory implements AutoCloseable {
             }
             this.maxSessions = sessions;
             return this;
+        }
+
+        /**
+         * Counts tokens for the summary budget and the compression ratio (default: words and
+         * punctuation marks, about a tokenizer's count for English; the council passes Agent-0's).
+         */
+        public Builder tokenCounter(ToIntFunction<String> counter) {
+            this.tokenCounter = Objects.requireNonNull(counter, "counter");
+            return this;
+        }
+
+        /** At most this many tokens of summary lines in the prompt (default 96). */
+        public Builder summaryTokens(int tokens) {
+            if (tokens < 0) {
+                throw new IllegalArgumentException("summaryTokens must be >= 0, got " + tokens);
+            }
+            this.summaryTokens = tokens;
+            return this;
+        }
+
+        /**
+         * How many earlier user messages {@link #context} recalls (default 3), and the cosine
+         * similarity they need (default 0.3: on the planted-fact suite all-MiniLM-L6-v2 scores
+         * a question and the statement that answers it from 0.37 up, mostly above 0.5).
+         */
+        public Builder recall(int topK, double minScore) {
+            if (topK < 0) {
+                throw new IllegalArgumentException("recall topK must be >= 0, got " + topK);
+            }
+            if (!(minScore >= -1 && minScore <= 1)) {
+                throw new IllegalArgumentException("recall minScore must be in [-1, 1], got " + minScore);
+            }
+            this.recallTopK = topK;
+            this.recallMinScore = (float) minScore;
+            return this;
+        }
+
+        private static int words(String text) {
+            int n = 0;
+            boolean inWord = false;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isLetterOrDigit(c)) {
+                    if (!inWord) {
+                        n++;
+                    }
+                    inWord = true;
+                } else {
+                    inWord = false;
+                    if (!Character.isWhitespace(c)) {
+                        n++;
+                    }
+                }
+            }
+            return n;
         }
 
         /** The clock that stamps entries and decides their age (default UTC system clock). */
