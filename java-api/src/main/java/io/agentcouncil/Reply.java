@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param confidence the chosen answer's confidence in [0, 1] (NaN for the cloud)
  * @param degraded true when a better tier was wanted but unavailable (cloud over budget,
  *     failing or not configured while the council stayed below the gate), so the best local
- *     answer was returned; or when memory was failing (its store unreachable or its queue
- *     full), so the answer may lack memory and the turn may not be remembered
+ *     answer was returned; or when memory was known to be failing at the end of the turn (its
+ *     store unreachable or its queue full), so the answer may lack memory and the turn may
+ *     not be remembered (in write-behind mode a failing store is known from its first failed
+ *     write, up to one flush interval after the outage began)
  * @param stages every model consulted, in order, with its own latency and tokens
  * @param policy the council policy that chose among the members; empty when the council did not sit
  * @param latency the whole turn, queueing excluded
