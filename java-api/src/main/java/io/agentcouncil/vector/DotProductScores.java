@@ -3,11 +3,10 @@ package io.agentcouncil.vector;
 import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
-import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 
 /**
- * JVector's scores for building and searching our graphs, computed with {@link VectorMath#dot}
+ * JVector's exact scores for building (and reranking) our graphs, computed with {@link VectorMath#dot}
  * on the raw float arrays. JVector's own kernel on Java 17 (before its Panama code, which needs
  * Java 20) is a single-accumulator loop, several times slower, and it allocates a wrapper per
  * scored node. Scores are on JVector's DOT_PRODUCT scale, {@code (1 + dot) / 2}.
@@ -20,10 +19,13 @@ final class DotProductScores implements BuildScoreProvider {
         this.vectors = vectors;
     }
 
-    /** The score function of a search for {@code query}. */
-    static SearchScoreProvider searchFor(float[] query, OrdinalVectors vectors) {
-        ScoreFunction.ExactScoreFunction score = node -> (1 + VectorMath.dot(vectors.raw(node), 0, query)) / 2;
-        return new SearchScoreProvider(score);
+    /** Exact scores against {@code query}. */
+    static ScoreFunction.ExactScoreFunction exact(float[] query, OrdinalVectors vectors) {
+        return node -> (1 + VectorMath.dot(vectors.raw(node), 0, query)) / 2;
+    }
+
+    private SearchScoreProvider searchFor(float[] query) {
+        return new SearchScoreProvider(exact(query, vectors));
     }
 
     @Override
@@ -44,7 +46,7 @@ final class DotProductScores implements BuildScoreProvider {
         for (int i = 0; i < centroid.length; i++) {
             centroid[i] /= Math.max(1, n);
         }
-        return VectorizationProvider.getInstance().getVectorTypeSupport().createFloatVector(centroid);
+        return OrdinalVectors.wrap(centroid);
     }
 
     @Override
@@ -53,16 +55,16 @@ final class DotProductScores implements BuildScoreProvider {
         for (int i = 0; i < query.length; i++) {
             query[i] = vector.get(i);
         }
-        return searchFor(query, vectors);
+        return searchFor(query);
     }
 
     @Override
     public SearchScoreProvider searchProviderFor(int node) {
-        return searchFor(vectors.raw(node), vectors);
+        return searchFor(vectors.raw(node));
     }
 
     @Override
     public SearchScoreProvider diversityProviderFor(int node) {
-        return searchFor(vectors.raw(node), vectors);
+        return searchFor(vectors.raw(node));
     }
 }

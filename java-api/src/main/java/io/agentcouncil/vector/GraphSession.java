@@ -177,14 +177,18 @@ final class GraphSession {
         for (int slot = 0; slot < batch.size(); slot++) {
             all.accept(batch.key(slot), batch.vector(slot));
         }
-        return SessionGraph.build(dimension, all.keys, all.vectors, all.count, pool);
+        // Nothing to build if removals emptied the graph since the compaction started.
+        return all.count == 0 ? null : SessionGraph.build(dimension, all.keys, all.vectors, all.count, pool);
     }
 
+    // rebuilt is null when there was nothing to build it from.
     private void publishRebuilt(SessionGraph rebuilt) {
         lock.writeLock().lock();
         try {
-            for (long key : removedWhileFolding) {
-                rebuilt.remove(key);
+            if (rebuilt != null) {
+                for (long key : removedWhileFolding) {
+                    rebuilt.remove(key);
+                }
             }
             if (graph != null) {
                 graph.close();
@@ -228,6 +232,13 @@ final class GraphSession {
         }
     }
 
+    private void dissolveGraph() {
+        graph.forEachLive(delta::put);
+        graph.close();
+        graph = null;
+        graphFailed = false;
+    }
+
     /** Keys and vectors gathered for a build. */
     private static final class Collected implements SessionGraph.KeyVectorSink {
         final long[] keys;
@@ -244,12 +255,5 @@ final class GraphSession {
             keys[count] = key;
             vectors[count++] = vector;
         }
-    }
-
-    private void dissolveGraph() {
-        graph.forEachLive(delta::put);
-        graph.close();
-        graph = null;
-        graphFailed = false;
     }
 }

@@ -57,7 +57,12 @@ final class OrdinalVectors implements RandomAccessVectorValues {
 
     @Override
     public VectorFloat<?> getVector(int ordinal) {
-        return VECTORS.createFloatVector(raw[ordinal]);
+        return wrap(raw[ordinal]);
+    }
+
+    /** {@code vector} as JVector's type, sharing the array. */
+    static VectorFloat<?> wrap(float[] vector) {
+        return VECTORS.createFloatVector(vector);
     }
 
     @Override
