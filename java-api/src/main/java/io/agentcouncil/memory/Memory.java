@@ -141,8 +141,10 @@ public final class Memory implements AutoCloseable {
         });
         long compact = b.compactEvery.toMillis();
         maintenance.scheduleWithFixedDelay(this::compactQuietly, compact, compact, TimeUnit.MILLISECONDS);
+        // Archived once now, before any session is read, so nothing due is ever recalled.
+        archiveQuietly();
         long archive = b.archiveEvery.toMillis();
-        maintenance.scheduleWithFixedDelay(this::archiveQuietly, 0, archive, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(this::archiveQuietly, archive, archive, TimeUnit.MILLISECONDS);
     }
 
     public static Builder builder() {
