@@ -178,6 +178,7 @@ final class WriteBehind implements AutoCloseable {
                     break; // keep the batch; retry it next interval
                 }
                 afterWrite.accept(batch);
+                inFlight = 0; // before flush() can return: the gauge reads 0 once it does
                 lock.lock();
                 try {
                     committed += batch.size();
@@ -186,7 +187,6 @@ final class WriteBehind implements AutoCloseable {
                     lock.unlock();
                 }
                 batch.clear();
-                inFlight = 0;
             }
             if (lastFailure != null) {
                 try {
