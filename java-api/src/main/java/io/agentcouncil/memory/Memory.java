@@ -54,7 +54,6 @@ public final class Memory implements AutoCloseable {
     private final Embedder embedder;
     private final boolean embedderOwned;
     private final VectorIndex index;
-    private final Durability durability;
     private final Duration archiveAfter;
     private final Duration flushTimeout;
     private final Clock clock;
@@ -112,7 +111,6 @@ public final class Memory implements AutoCloseable {
         embedder = b.embedder;
         embedderOwned = b.embedderOwned;
         index = b.index != null ? b.index : embedder != null ? VectorIndex.exact(embedder.dimension()) : null;
-        durability = b.durability;
         archiveAfter = b.archiveAfter;
         flushTimeout = b.flushTimeout;
         clock = b.clock;
@@ -129,7 +127,7 @@ public final class Memory implements AutoCloseable {
         compressionRatio = DistributionSummary.builder("memory.compression.ratio")
                 .description("Tokens of a session's history over tokens of what its prompt carries instead")
                 .publishPercentiles(0.5, 0.95).register(registry);
-        writeBehind = durability == Durability.WRITE_BEHIND
+        writeBehind = b.durability == Durability.WRITE_BEHIND
                 ? new WriteBehind(store, b.queueCapacity, b.flushInterval, b.offerTimeout, this::embed, this::written)
                 : null;
         Gauge.builder("scratchpad.entries.queue", this, m -> m.writeBehind != null ? m.writeBehind.depth() : 0)
