@@ -117,8 +117,9 @@ final class SessionGraph {
             // Coded before it is linked: a search can reach (and score) a node as soon as it is
             // linked, published or not. The graph's links are published atomically, so what was
             // written before linking is visible to a search that follows them.
-            codes.encodeAndSet(ordinal, vectors.getVector(ordinal));
-            builder.addGraphNode(ordinal, vectors);
+            VectorFloat<?> vector = vectors.getVector(ordinal);
+            codes.encodeAndSet(ordinal, vector);
+            builder.addGraphNode(ordinal, vector);
         }
         return base;
     }
