@@ -71,6 +71,7 @@ public final class Memory implements AutoCloseable {
     private final Object lock = new Object();
     private final Map<String, SessionLog> sessions = new LinkedHashMap<>(16, 0.75f, true); // LRU first
     private boolean closed;
+    private volatile boolean storeDegraded;
 
     /** A session's entries on the heap, in seq order; guarded by itself. */
     private static final class SessionLog {
@@ -139,6 +140,7 @@ public final class Memory implements AutoCloseable {
         });
         long compact = b.compactEvery.toMillis();
         maintenance.scheduleWithFixedDelay(this::compactQuietly, compact, compact, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(this::checkStore, 0, 1, TimeUnit.SECONDS);
         // Archived once now, before any session is read, so nothing due is ever recalled.
         archiveQuietly();
         long archive = b.archiveEvery.toMillis();
@@ -400,10 +402,20 @@ public final class Memory implements AutoCloseable {
 
     /**
      * True when memory is not fully working: the store's last write failed (acknowledged writes
-     * wait in the queue and are retried) or the store reports itself degraded.
+     * wait in the queue and are retried) or the store reported itself degraded at its last
+     * check. The check runs every second on the maintenance thread, never on the caller's: a
+     * store may probe its backend to answer it (the tiered store retries a down hot tier).
      */
     public boolean degraded() {
-        return (writeBehind != null && writeBehind.failing()) || store.degraded();
+        return (writeBehind != null && writeBehind.failing()) || storeDegraded;
+    }
+
+    private void checkStore() {
+        try {
+            storeDegraded = store.degraded();
+        } catch (RuntimeException e) {
+            storeDegraded = true;
+        }
     }
 
     /** Entries acknowledged but not yet committed. */
