@@ -22,6 +22,14 @@ import io.agentcouncil.memory.Memory;
 import io.agentcouncil.memory.MemoryStoreException;
 import io.agentcouncil.memory.MemoryStores;
 import io.agentcouncil.template.ChatMessage;
+import io.agentcouncil.monitoring.Alert;
+import io.agentcouncil.monitoring.AlertEvaluator;
+import io.agentcouncil.monitoring.AlertRule;
+import io.agentcouncil.monitoring.AlertSink;
+import io.agentcouncil.monitoring.AlertStatus;
+import io.agentcouncil.monitoring.Alerting;
+import io.agentcouncil.monitoring.GpuMonitor;
+import io.agentcouncil.monitoring.Health;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -30,8 +38,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +49,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Answers chat messages with Agent-0, escalating to the council of specialists when Agent-0's
@@ -75,6 +86,9 @@ public final class AgentCouncil implements AutoCloseable {
     private final GenerationConfig generation;
 
     private final CouncilMetrics metrics;
+    private final GpuMonitor gpu;
+    private final List<AlertSink> ownedSinks;
+    private final AlertEvaluator alerts;
     private final Memory memory;
     private final LanguageModel agent0;
     private final boolean agent0Owned;
@@ -104,8 +118,11 @@ public final class AgentCouncil implements AutoCloseable {
         generation = GenerationConfig.builder().greedy().maxNewTokens(maxNewTokens).topLogprobs(0).build();
 
         // Monitoring, then memory, then Agent-0; specialists wait for their first escalation.
+        // The alert schedule starts last, once everything it watches exists.
         MeterRegistry registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
-        metrics = new CouncilMetrics(registry);
+        metrics = new CouncilMetrics(registry, b.alerting.agent0LatencyWindow());
+        gpu = b.gpuMonitor;
+        metrics.gpu(gpu);
         memory = b.memory != null ? b.memory : Memory.builder()
                 .store(b.memoryStore != null ? b.memoryStore : MemoryStores.inMemory())
                 .embedder(b.embedder != null ? b.embedder : Embedder.miniLm())
@@ -129,6 +146,9 @@ public final class AgentCouncil implements AutoCloseable {
             throw (RuntimeException) e;
         }
         cloud = cloudTier;
+        if (cloud != null) {
+            metrics.cloud(cloud);
+        }
         agent0Owned = b.agent0.owned();
         for (Specialist s : b.specialists) {
             specialists.put(s.name(), new SpecialistModel(s, b.threads));
@@ -140,6 +160,25 @@ public final class AgentCouncil implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        List<AlertSink> sinks = b.alerting.sinksOrDefaults(registry);
+        ownedSinks = b.alerting.defaultSinks() ? sinks : List.of();
+        alerts = new AlertEvaluator(alertRules(b.alerting), alertSources(), sinks, b.alerting.clock(),
+                b.alerting.evaluationInterval(), registry);
+    }
+
+    private List<AlertRule> alertRules(Alerting alerting) {
+        AlertRule budget = alerting.rule(Alert.BUDGET_BREACH);
+        return List.of(alerting.rule(Alert.GPU_FELL_TO_CPU), alerting.rule(Alert.AGENT0_SLOW),
+                cloud != null ? budget.withThreshold(cloud.dailyBudgetUsd()) : budget, alerting.rule(Alert.FLUSH_STUCK));
+    }
+
+    private Map<Alert, Supplier<OptionalDouble>> alertSources() {
+        return Map.of(
+                Alert.GPU_FELL_TO_CPU, gpu::utilization,
+                Alert.AGENT0_SLOW, () -> OptionalDouble.of(metrics.agent0P95Seconds()),
+                Alert.BUDGET_BREACH, () -> cloud == null ? OptionalDouble.empty()
+                        : OptionalDouble.of(cloud.spentTodayUsd() + cloud.refusedTodayUsd()),
+                Alert.FLUSH_STUCK, () -> OptionalDouble.of(memory.queueDepth()));
     }
 
     public static AgentCouncilBuilder builder() {
@@ -165,6 +204,66 @@ public final class AgentCouncil implements AutoCloseable {
     public Reply stream(String session, String text, StreamListener listener) {
         Objects.requireNonNull(listener, "listener");
         return join(submit(session, text, listener));
+    }
+
+    /** Each alert as its last evaluation left it. */
+    public List<AlertStatus> alerts() {
+        return alerts.statuses();
+    }
+
+    /**
+     * The engine's health (see {@link Health} for status and score): Agent-0, each specialist
+     * ({@code loaded}, {@code lazy} or {@code failed}), the memory store, the write-behind
+     * queue, the alerts firing, the cloud budget left and the compute backend. Cheap: it reads
+     * state the engine keeps, except the cloud ledger's file.
+     */
+    public Health health() {
+        Map<String, Health.Component> c = new LinkedHashMap<>();
+        boolean isClosed;
+        synchronized (lock) {
+            isClosed = closed;
+        }
+        c.put("agent0", isClosed ? component(Health.Status.DOWN, "closed", "the council is closed")
+                : component(Health.Status.UP, "loaded", agent0.name()));
+        specialists.forEach((name, m) -> {
+            String failure = m.failure();
+            c.put("specialist:" + name, m.isLoaded() ? component(Health.Status.UP, "loaded", "")
+                    : failure != null ? component(Health.Status.DEGRADED, "failed", failure)
+                    : component(Health.Status.UP, "lazy", "loads on its first escalation"));
+        });
+        c.put("memory", memory.degraded() ? component(Health.Status.DEGRADED, "unreachable", "writes or reads of the store fail")
+                : component(Health.Status.UP, "reachable", ""));
+        int depth = memory.queueDepth();
+        double flushLimit = alerts.status(Alert.FLUSH_STUCK).rule().threshold();
+        c.put("writeBehind", component(depth > flushLimit ? Health.Status.DEGRADED : Health.Status.UP,
+                depth > flushLimit ? "backlog" : "flushing", depth + " entries waiting to be written"));
+        List<Alert> firing = alerts.firing();
+        c.put("alerts", firing.isEmpty() ? component(Health.Status.UP, "none firing", "")
+                : component(Health.Status.DEGRADED, "firing", firing.stream().map(Alert::ruleName).toList().toString()));
+        c.put("cloud", cloudHealth());
+        c.put("compute", gpu.utilization().isPresent()
+                ? component(Health.Status.UP, "gpu", "utilization " + Math.round(gpu.utilization().getAsDouble()) + " %")
+                : component(Health.Status.UP, "cpu", "no GPU backend: the GPU alert is inactive"));
+        return Health.of(c);
+    }
+
+    private Health.Component cloudHealth() {
+        if (cloud == null) {
+            return component(Health.Status.UP, "not configured", "");
+        }
+        double left;
+        try {
+            left = cloud.dailyBudgetUsd() - cloud.spentTodayUsd();
+        } catch (RuntimeException e) {
+            return component(Health.Status.DEGRADED, "ledger unreadable", String.valueOf(e.getMessage()));
+        }
+        String detail = String.format(Locale.ROOT, "$%.4f left of $%.2f today", Math.max(0, left), cloud.dailyBudgetUsd());
+        return cloud.refusedTodayUsd() > 0 || left <= 0 ? component(Health.Status.DEGRADED, "budget exhausted", detail)
+                : component(Health.Status.UP, "budget left", detail);
+    }
+
+    private static Health.Component component(Health.Status status, String state, String detail) {
+        return new Health.Component(status, state, detail);
     }
 
     /** Agent-0, for inspection; owned by the council. */
@@ -286,6 +385,7 @@ public final class AgentCouncil implements AutoCloseable {
         }, stop);
         Duration latency = Duration.ofNanos(System.nanoTime() - t0);
         metrics.agent0(latency);
+        metrics.generation(agent0.name(), r.timings());
         double confidence = estimator.estimate(r.tokens());
         Stage stage = new Stage(Route.AGENT0, agent0.name(), r.text(), confidence, r.timings().prefillTokens(),
                 r.tokens().size(), latency, Duration.ZERO, early[0] ? "stopped early after " + decideEarlyTokens + " tokens" : "");
@@ -397,6 +497,7 @@ public final class AgentCouncil implements AutoCloseable {
                     live.onToken(new StreamToken(Route.COUNCIL, name, piece));
                 }
             }, CancellationToken.none());
+            metrics.generation(name, r.timings());
             double confidence = est.estimate(r.tokens());
             stages.add(new Stage(Route.COUNCIL, model.name(), r.text(), confidence, r.timings().prefillTokens(), r.tokens().size(),
                     Duration.ofNanos(System.nanoTime() - t0), loaded.waited(), ""));
@@ -498,5 +599,15 @@ public final class AgentCouncil implements AutoCloseable {
             cloud.close();
         }
         memory.close();
+        alerts.close();
+        for (AlertSink sink : ownedSinks) {
+            if (sink instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    // a sink that cannot close loses at most its queued notifications
+                }
+            }
+        }
     }
 }

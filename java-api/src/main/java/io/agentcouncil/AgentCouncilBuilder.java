@@ -10,6 +10,8 @@ import io.agentcouncil.council.Specialist;
 import io.agentcouncil.embedding.Embedder;
 import io.agentcouncil.memory.Memory;
 import io.agentcouncil.memory.MemoryStore;
+import io.agentcouncil.monitoring.Alerting;
+import io.agentcouncil.monitoring.GpuMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -42,6 +44,8 @@ public final class AgentCouncilBuilder {
     Memory memory;
     Embedder embedder;
     MeterRegistry registry;
+    Alerting alerting = Alerting.defaults();
+    GpuMonitor gpuMonitor = GpuMonitor.none();
     int threads = 0;
     int maxConcurrentTurns = 2;
     int maxLiveSessions = 16;
@@ -136,6 +140,25 @@ public final class AgentCouncilBuilder {
     /** Where metrics go (default: a private {@link SimpleMeterRegistry}). */
     public AgentCouncilBuilder meterRegistry(MeterRegistry registry) {
         this.registry = registry;
+        return this;
+    }
+
+    /**
+     * The alert rules, their schedule and sinks (default {@link Alerting#defaults()}: the
+     * checklist's four rules every 30 s, to the log and to Slack when {@code SLACK_WEBHOOK_URL}
+     * is set).
+     */
+    public AgentCouncilBuilder alerting(Alerting alerting) {
+        this.alerting = alerting;
+        return this;
+    }
+
+    /**
+     * The GPU's utilization for {@code gpu_utilization}, the GPU alert and health (default
+     * {@link GpuMonitor#none()}: a CPU engine, the GPU alert inactive).
+     */
+    public AgentCouncilBuilder gpuMonitor(GpuMonitor monitor) {
+        this.gpuMonitor = monitor;
         return this;
     }
 
@@ -241,6 +264,12 @@ public final class AgentCouncilBuilder {
         }
         if (cloud != null) {
             p.addAll(cloud.problems());
+        }
+        if (alerting == null) {
+            p.add("alerting: missing");
+        }
+        if (gpuMonitor == null) {
+            p.add("gpuMonitor: missing (GpuMonitor.none() on a CPU engine)");
         }
         if (threads < 0 || threads > 256) {
             p.add("threads: must be in 0..256 (0: all cores), got " + threads);

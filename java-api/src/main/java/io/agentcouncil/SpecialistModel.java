@@ -19,6 +19,7 @@ final class SpecialistModel {
     private final int threads;
     private volatile LanguageModel model;
     private volatile Duration loadTime = Duration.ZERO;
+    private volatile String failure;
     private boolean closed;
 
     SpecialistModel(Specialist specialist, int threads) {
@@ -38,7 +39,13 @@ final class SpecialistModel {
             }
             if (model == null) {
                 long t0 = System.nanoTime();
-                model = specialist.source().load(threads);
+                try {
+                    model = specialist.source().load(threads);
+                } catch (IOException | RuntimeException e) {
+                    failure = String.valueOf(e.getMessage());
+                    throw e;
+                }
+                failure = null;
                 loadTime = Duration.ofNanos(System.nanoTime() - t0);
             }
             return new Loaded(model, Duration.ofNanos(System.nanoTime() - start));
@@ -52,6 +59,11 @@ final class SpecialistModel {
 
     boolean isLoaded() {
         return model != null;
+    }
+
+    /** Why the last load failed, or null if it did not (or none was tried). */
+    String failure() {
+        return failure;
     }
 
     synchronized void close() {

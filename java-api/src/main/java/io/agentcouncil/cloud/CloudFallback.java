@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +43,16 @@ public final class CloudFallback implements AutoCloseable {
     private final ZoneId zone;
     private final int maxRetries;
     private final Duration retryBackoff;
+    private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private LocalDate refusedDay;
+    private BigDecimal refusedUsd = BigDecimal.ZERO;
 
     private CloudFallback(Builder b, URI baseUrl, String apiKey) {
         this.model = b.model;
         this.dailyBudgetUsd = b.dailyBudgetUsd;
         this.zone = b.zone;
+        this.clock = b.clock;
         this.maxRetries = b.maxRetries;
         this.retryBackoff = b.retryBackoff;
         this.pricing = new Pricing(b.pricePerInputToken, b.pricePerOutputToken);
@@ -90,6 +95,7 @@ public final class CloudFallback implements AutoCloseable {
                 return result(CloudResult.Status.FAILED, "", 0, 0, charged, start, earlier, e.getMessage());
             }
             if (booking instanceof SpendLedger.Refusal refusal) {
+                refused(refusal.totals().day(), worstCase);
                 return result(CloudResult.Status.OVER_BUDGET, "", 0, 0, charged, start, earlier,
                         overBudget(refusal.totals(), worstCase, request, maxTokens));
             }
@@ -161,6 +167,23 @@ public final class CloudFallback implements AutoCloseable {
      */
     public double spentTodayUsd() {
         return ledger.today().spentUsd().doubleValue();
+    }
+
+    private synchronized void refused(LocalDate day, BigDecimal worstCase) {
+        if (!day.equals(refusedDay)) {
+            refusedDay = day;
+            refusedUsd = BigDecimal.ZERO;
+        }
+        refusedUsd = refusedUsd.add(worstCase);
+    }
+
+    /**
+     * The worst cases of this process's calls that the budget refused today: with
+     * {@link #spentTodayUsd()}, what the day asked of the cloud tier. The spend itself never
+     * passes the budget, so it is this demand that tells a budget breach.
+     */
+    public synchronized double refusedTodayUsd() {
+        return LocalDate.now(clock.withZone(zone)).equals(refusedDay) ? refusedUsd.doubleValue() : 0;
     }
 
     public double dailyBudgetUsd() {
