@@ -120,7 +120,8 @@ public final class AgentCouncil implements AutoCloseable {
         // Monitoring, then memory, then Agent-0; specialists wait for their first escalation.
         // The alert schedule starts last, once everything it watches exists.
         MeterRegistry registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
-        metrics = new CouncilMetrics(registry, b.alerting.agent0LatencyWindow());
+        metrics = new CouncilMetrics(registry, b.alerting.agent0LatencyWindow(),
+                Duration.ofNanos((long) (b.alerting.rule(Alert.AGENT0_SLOW).threshold() * 1e9)));
         gpu = b.gpuMonitor;
         metrics.gpu(gpu);
         memory = b.memory != null ? b.memory : Memory.builder()

@@ -41,7 +41,12 @@ final class CouncilMetrics {
     private final Map<String, DistributionSummary> tokensPerSecond = new ConcurrentHashMap<>();
     private final Map<String, Timer> firstToken = new ConcurrentHashMap<>();
 
-    CouncilMetrics(MeterRegistry registry, Duration latencyWindow) {
+    /**
+     * @param latencyWindow the span of Agent-0's p95 for the alert
+     * @param latencyLimit  the alert's threshold, a histogram bucket of its own so that the
+     *                      Prometheus rule reads it exactly
+     */
+    CouncilMetrics(MeterRegistry registry, Duration latencyWindow, Duration latencyLimit) {
         this.registry = registry;
         for (Route r : Route.values()) {
             requests.put(r, Counter.builder("agentcouncil.requests").tag("route", r.tag())
@@ -52,7 +57,7 @@ final class CouncilMetrics {
                     .description("Escalations to the council or the cloud").register(registry));
         }
         agent0Latency = Timer.builder("agent0.latency").description("Agent-0's answer, prompt to last token")
-                .publishPercentiles(0.5, 0.95, 0.99).publishPercentileHistogram()
+                .publishPercentiles(0.5, 0.95, 0.99).publishPercentileHistogram().serviceLevelObjectives(latencyLimit)
                 .distributionStatisticExpiry(latencyWindow).register(registry);
         agent0Window = Timer.builder("agent0.latency").publishPercentiles(0.95)
                 .distributionStatisticExpiry(latencyWindow).register(new SimpleMeterRegistry());
@@ -69,6 +74,7 @@ final class CouncilMetrics {
 
     void agent0(Duration latency) {
         agent0Latency.record(latency);
+        agent0Window.record(latency);
     }
 
     /** Agent-0's latency p95 in seconds over the alert window; 0 when it saw no answer. */
