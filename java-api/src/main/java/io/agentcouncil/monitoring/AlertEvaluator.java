@@ -39,8 +39,8 @@ public final class AlertEvaluator implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
 
     /**
-     * Starts evaluating every {@code interval} (never, for a null interval: the caller calls
-     * {@link #evaluate()}).
+     * Evaluates once now, then every {@code interval} (never, for a null interval: the caller
+     * calls {@link #evaluate()}).
      */
     public AlertEvaluator(List<AlertRule> rules, Map<Alert, Supplier<OptionalDouble>> sources, List<AlertSink> sinks,
             Clock clock, Duration interval, MeterRegistry registry) {
@@ -58,6 +58,7 @@ public final class AlertEvaluator implements AutoCloseable {
             scheduler = null;
             return;
         }
+        evaluateQuietly();
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agentcouncil-alerts");
             t.setDaemon(true);
