@@ -11,14 +11,26 @@ final class ApiError extends RuntimeException {
     static final int MAX_QUOTED_CHARS = 100;
 
     private final int status;
+    private final long retryAfterSeconds;
 
     ApiError(int status, String message) {
+        this(status, message, 0);
+    }
+
+    /** A refusal that tells the client when to come back ({@code Retry-After}), e.g. a 429. */
+    ApiError(int status, String message, long retryAfterSeconds) {
         super(message, null, false, false); // a refusal, not a fault: no stack trace to fill or log
         this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     int status() {
         return status;
+    }
+
+    /** Seconds for the {@code Retry-After} header; 0 for none. */
+    long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     static ApiError badRequest(String message) {

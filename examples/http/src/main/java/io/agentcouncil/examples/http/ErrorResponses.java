@@ -22,7 +22,12 @@ final class ErrorResponses {
     private ErrorResponses() {}
 
     static void install(Javalin app) {
-        app.exception(ApiError.class, (e, ctx) -> write(ctx, e.status(), e.getMessage()));
+        app.exception(ApiError.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
+            write(ctx, e.status(), e.getMessage());
+        });
         // Javalin's own refusals (no such route, wrong method) would otherwise be plain text.
         app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), routingMessage(e, ctx)));
         app.exception(ModelLoadException.class, (e, ctx) -> {

@@ -1,6 +1,7 @@
 package io.agentcouncil.examples.http;
 
 import io.agentcouncil.models.ModelRoster;
+import java.nio.file.Path;
 import io.javalin.Javalin;
 import io.javalin.util.JavalinBindException;
 
@@ -8,29 +9,34 @@ import io.javalin.util.JavalinBindException;
 public final class HttpServerMain {
 
     static final String USAGE = """
-            usage: java -jar agentcouncil-http.jar [--host HOST] [--port PORT]
-              --host HOST  address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
-              --port PORT  TCP port, 0 for any free one (default 8080)
-            Models are read from $AGENTCOUNCIL_MODELS, or ~/.cache/agentcouncil/models.""";
+            usage: java -jar agentcouncil-http.jar [--host HOST] [--port PORT] [--memory FILE]
+              --host HOST    address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+              --port PORT    TCP port, 0 for any free one (default 8000)
+              --memory FILE  keep sessions' memory in this SQLite file (default: in memory only)
+            Models are read from $AGENTCOUNCIL_MODELS, or ~/.cache/agentcouncil/models.
+            Environment: AGENTCOUNCIL_HTTP_TOKEN (require Authorization: Bearer), SLACK_WEBHOOK_URL
+            (alerts to Slack), SWARM_GPU_PROFILE (cpu, rtx_4070, ...).""";
 
     /** The command line, parsed. */
-    record Options(String host, int port, boolean help) {
+    record Options(String host, int port, Path memory, boolean help) {
 
         /** @throws IllegalArgumentException naming the bad argument */
         static Options parse(String... args) {
             String host = "127.0.0.1";
-            int port = 8080;
+            int port = 8000;
+            Path memory = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "-h", "--help" -> {
-                        return new Options(host, port, true);
+                        return new Options(host, port, memory, true);
                     }
                     case "--host" -> host = value(args, ++i, "--host");
                     case "--port" -> port = port(value(args, ++i, "--port"));
+                    case "--memory" -> memory = Path.of(value(args, ++i, "--memory"));
                     default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
                 }
             }
-            return new Options(host, port, false);
+            return new Options(host, port, memory, false);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -70,9 +76,21 @@ public final class HttpServerMain {
             return;
         }
         ModelRoster roster = ModelRoster.get();
-        Javalin app = AgentCouncilHttp.create(roster);
-        // Ctrl-C or SIGTERM stops Jetty in order (connector, then threads) instead of just vanishing.
-        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "http-shutdown"));
+        ServerLimits limits = ServerLimits.fromEnvironment(System.getenv());
+        CouncilService service;
+        try {
+            service = Councils.start(roster, options.memory(), limits);
+        } catch (Councils.MissingModelException e) {
+            System.err.println(e.getMessage());
+            System.exit(3);
+            return;
+        }
+        Javalin app = AgentCouncilHttp.create(roster, service);
+        // SIGTERM or Ctrl-C: refuse new chats, finish those in flight, drain memory, then stop Jetty.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            app.stop();
+        }, "http-shutdown"));
         try {
             app.start(options.host(), options.port());
         } catch (JavalinBindException e) {
@@ -80,6 +98,6 @@ public final class HttpServerMain {
             System.exit(1);
         }
         System.out.println("AgentCouncil HTTP on http://" + options.host() + ":" + app.port()
-                + " (models in " + roster.cacheDir() + ")");
+                + " (models in " + roster.cacheDir() + ", GPU profile " + limits.gpuProfile() + ")");
     }
 }

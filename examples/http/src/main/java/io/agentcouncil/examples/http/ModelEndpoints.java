@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.agentcouncil.models.ModelSpec;
 import io.javalin.http.Context;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +20,20 @@ final class ModelEndpoints {
     record ModelObject(String id, String object, @JsonProperty("owned_by") String ownedBy,
                        String architecture, String role, long size, boolean fetched) {}
 
+    /** The council itself, the model chat completions are asked of. */
+    static final ModelObject COUNCIL = new ModelObject(OpenAiEndpoints.MODEL, "model", "agentcouncil", "council", "council", 0, true);
+
     private final ModelCatalog catalog;
+    private final boolean withCouncil;
 
     ModelEndpoints(ModelCatalog catalog) {
+        this(catalog, false);
+    }
+
+    /** @param withCouncil whether {@link #COUNCIL} heads the list */
+    ModelEndpoints(ModelCatalog catalog, boolean withCouncil) {
         this.catalog = catalog;
+        this.withCouncil = withCouncil;
     }
 
     /**
@@ -42,10 +53,12 @@ final class ModelEndpoints {
     }
 
     void list(Context ctx) {
-        List<ModelObject> data = catalog.models().stream()
-                .map(s -> new ModelObject(s.name(), "model", "agentcouncil", s.architecture(), s.role(), s.size(),
-                        catalog.isFetched(s)))
-                .toList();
+        List<ModelObject> data = new ArrayList<>();
+        if (withCouncil) {
+            data.add(COUNCIL);
+        }
+        catalog.models().forEach(s -> data.add(new ModelObject(s.name(), "model", "agentcouncil", s.architecture(), s.role(),
+                s.size(), catalog.isFetched(s))));
         ctx.json(new ModelList("list", data));
     }
 }

@@ -40,6 +40,22 @@ final class Api {
         return new Api(app.start("127.0.0.1", 0));
     }
 
+    java.net.http.HttpClient client() {
+        return client;
+    }
+
+    /** The response's headers arrive, its lines as they come. */
+    HttpResponse<java.util.stream.Stream<String>> lines(HttpRequest.Builder request) {
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     void stop() {
         app.stop();
     }
@@ -74,11 +90,12 @@ final class Api {
         return ids;
     }
 
-    private HttpRequest.Builder request(String path) {
+    /** A request to {@code path} of this server, for what the helpers above do not cover. */
+    HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
     }
 
-    private Response send(HttpRequest.Builder request) {
+    Response send(HttpRequest.Builder request) {
         HttpResponse<String> r;
         try {
             r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());

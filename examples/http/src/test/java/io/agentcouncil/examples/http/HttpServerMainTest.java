@@ -10,13 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpServerMainTest {
 
     @Test
-    void defaultsToLoopbackOn8080() {
-        assertEquals(new Options("127.0.0.1", 8080, false), Options.parse());
+    void defaultsToLoopbackOn8000() {
+        assertEquals(new Options("127.0.0.1", 8000, null, false), Options.parse());
     }
 
     @Test
     void takesHostAndPort() {
-        assertEquals(new Options("0.0.0.0", 0, false), Options.parse("--host", "0.0.0.0", "--port", "0"));
+        assertEquals(new Options("0.0.0.0", 0, java.nio.file.Path.of("m.db"), false),
+                Options.parse("--host", "0.0.0.0", "--port", "0", "--memory", "m.db"));
         assertTrue(Options.parse("--port", "9000", "--help").help());
     }
 
