@@ -66,7 +66,8 @@ try {
   page.on("response", r => { if (r.status() >= 400) out.badResponses.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
   page.on("request", r => { if (new URL(r.url()).pathname === "/chat/stream") out.streamRequests.push(`${r.method()} ${r.url()}`); });
 
-  const response = await page.goto(new URL("/", baseUrl).href, { timeout });
+  // CHAT_PAGE_FRAGMENT: e.g. "#token=..." for a server that wants a bearer token.
+  const response = await page.goto(new URL("/", baseUrl).href + (process.env.CHAT_PAGE_FRAGMENT || ""), { timeout });
   out.pageStatus = response.status();
   out.title = await page.title();
 
