@@ -22,6 +22,9 @@ public interface Embedder extends AutoCloseable {
     /** The length of every vector this embedder returns. */
     int dimension();
 
+    /** Loads whatever the first {@link #embed} would otherwise load (a model's weights); a no-op by default. */
+    default void warmUp() {}
+
     /**
      * The unit-length embedding of {@code text}.
      *

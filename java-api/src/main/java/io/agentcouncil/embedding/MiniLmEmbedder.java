@@ -30,6 +30,11 @@ final class MiniLmEmbedder implements Embedder {
     }
 
     @Override
+    public void warmUp() {
+        Model.ONNX.hashCode(); // initialises the holder
+    }
+
+    @Override
     public float[] embed(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("cannot embed " + (text == null ? "null" : "blank text"));

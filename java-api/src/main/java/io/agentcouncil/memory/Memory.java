@@ -110,6 +110,11 @@ public final class Memory implements AutoCloseable {
     private Memory(Builder b) {
         store = b.store != null ? b.store : MemoryStores.inMemory();
         embedder = b.embedder;
+        // Load the model now: the write-behind worker embeds what it flushes, and a first load
+        // left to a flush during JVM shutdown can fail, losing the entries of that flush.
+        if (embedder != null) {
+            embedder.warmUp();
+        }
         embedderOwned = b.embedderOwned;
         index = b.index != null ? b.index : embedder != null ? VectorIndex.exact(embedder.dimension()) : null;
         archiveAfter = b.archiveAfter;

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Runs {@code scripts/fetch-models}, the one place models are downloaded and verified, rather
@@ -59,6 +60,28 @@ final class FetchScript {
         pump(process.getInputStream(), out);
         errPump.join();
         return process.waitFor();
+    }
+
+    /**
+     * Fetches {@code names}, reporting on {@code err}: through a progress bar when stderr is a
+     * terminal, else the script's own lines. Returns the script's exit code.
+     */
+    static int fetch(List<String> names, PrintWriter err) throws InterruptedException {
+        Progress progress = Progress.on(err);
+        if (!progress.animated()) {
+            return run(names, err, err);
+        }
+        try (Progress.Task task = progress.start("fetching " + String.join(", ", names))) {
+            // One writer per stream: lines of the two would otherwise mix inside one buffer.
+            PrintWriter out = new PrintWriter(new FetchProgress(task), true);
+            PrintWriter log = new PrintWriter(new FetchProgress(task), true);
+            int rc = run(names, out, log);
+            out.close();
+            log.close();
+            task.done(String.format(Locale.ROOT, "fetch of %s %s after %.0f s", String.join(", ", names),
+                    rc == 0 ? "done" : "failed", task.seconds()));
+            return rc;
+        }
     }
 
     /** Copies as text arrives, not by line, so carriage-return progress lines animate. */

@@ -13,17 +13,23 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * {@code agentcouncil}: look at the model roster, generate text with a local model, measure its
- * speed, inspect GGUF files and tokenize text, using only the public AgentCouncil API. Exit
- * status: 0 success, 1 a bad, unreadable or unsupported model file (or a failed fetch), 2 a usage
- * error such as an unknown model name or an out-of-range option.
+ * {@code agentcouncil}: chat with the council or ask it one question, serve it over HTTP, look at
+ * the model roster, generate text with a local model, measure its speed, inspect GGUF files and
+ * tokenize text, using only the public AgentCouncil API. Exit status: 0 success, 1 a runtime
+ * failure (a bad, unreadable or unsupported model file, a failed fetch), 2 a usage error such as
+ * an unknown model name or an out-of-range option, 3 a roster model that is not fetched yet.
  */
 @Command(name = "agentcouncil",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Run, measure, inspect and tokenize the small local GGUF models AgentCouncil runs in the JVM.",
-        subcommands = {ModelsCommand.class, GenerateCommand.class, BenchCommand.class, InspectCommand.class,
-                TokenizeCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+        description = "Chat with a council of small local GGUF models running in the JVM; run, measure, inspect and "
+                + "tokenize the models themselves.",
+        subcommands = {ChatCommand.class, AskCommand.class, ServeCommand.class, ModelsCommand.class, GenerateCommand.class,
+                BenchCommand.class, InspectCommand.class, TokenizeCommand.class, DoctorCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeListHeading = CliException.EXIT_HEADING,
+        exitCodeList = {CliException.EXIT_OK, CliException.EXIT_FAILURE, CliException.EXIT_USAGE,
+                CliException.EXIT_MODEL_MISSING})
 public final class Main implements Callable<Integer> {
 
     @Spec

@@ -26,11 +26,22 @@ final class ModelFiles {
 
     /** A roster model that is fetched, or an existing file. */
     static Path resolve(String nameOrPath) {
+        ModelRoster roster = ModelRoster.get();
+        if (roster.find(nameOrPath).filter(spec -> !roster.isFetched(spec)).isPresent()) {
+            throw notFetched(List.of(nameOrPath), "");
+        }
         try {
-            return ModelRoster.get().resolve(nameOrPath);
+            return roster.resolve(nameOrPath);
         } catch (IllegalArgumentException e) {
             throw new CliException(CliException.USAGE, e.getMessage());
         }
+    }
+
+    /** Roster models missing from the cache, with the one command that fetches them all; {@code hint} follows it. */
+    static CliException notFetched(List<String> names, String hint) {
+        String which = names.size() == 1 ? "model " + names.get(0) + " is" : "models " + String.join(", ", names) + " are";
+        return new CliException(CliException.MODEL_MISSING, which + " not fetched into " + ModelRoster.get().cacheDir()
+                + ": run scripts/fetch-models " + String.join(" ", names) + hint);
     }
 
     /**
@@ -43,7 +54,7 @@ final class ModelFiles {
         if (missing.isPresent()) {
             progress.println("fetching " + nameOrPath + " into " + roster.cacheDir() + " (first run)…");
             progress.flush();
-            int rc = FetchScript.run(List.of(nameOrPath), progress, progress);
+            int rc = FetchScript.fetch(List.of(nameOrPath), progress);
             if (rc != 0) {
                 throw new CliException(CliException.BAD_FILE, "fetching " + nameOrPath + " failed (scripts/fetch-models exit " + rc + ")");
             }

@@ -22,7 +22,7 @@ class LauncherIT {
 
     @Test
     void launcherTokenizes(@TempDir Path elsewhere) throws Exception {
-        Path root = repositoryRoot();
+        Path root = Launcher.repositoryRoot();
         Path jar = root.resolve("examples/cli/target/agentcouncil-cli.jar");
         assertTrue(Files.isRegularFile(jar), jar + " is not built: failsafe runs this test after package");
         Path model = Cli.model(Cli.AGENT0);
@@ -52,7 +52,7 @@ class LauncherIT {
      */
     @Test
     void readmeMainJobChatsWithAgent0() throws Exception {
-        Path root = repositoryRoot();
+        Path root = Launcher.repositoryRoot();
         Cli.model(Cli.AGENT0);
         String command = readmeMainJob(root);
         assertTrue(command.startsWith("./agentcouncil generate "), command);
@@ -88,15 +88,5 @@ class LauncherIT {
         }
         assertTrue(i + 1 < lines.size(), "README.md has no main-job command block");
         return lines.get(i + 1).strip();
-    }
-
-    /** The folder holding the launcher; Maven runs tests from examples/cli. */
-    private static Path repositoryRoot() throws IOException {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("agentcouncil")) && Files.isRegularFile(dir.resolve("models.json"))) {
-                return dir;
-            }
-        }
-        throw new IOException("no ./agentcouncil launcher above " + Path.of("").toAbsolutePath());
     }
 }
