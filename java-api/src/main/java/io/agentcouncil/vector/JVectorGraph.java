@@ -34,13 +34,10 @@ import java.util.stream.IntStream;
  * The beam's candidates are then rescored exactly, so what is returned is ranked exactly; PQ
  * only steers which nodes are visited (at 20,000 vectors: the same recall, half the time).
  *
- * <p>The compaction appends new nodes without a lock while searches run (JVector's graph takes
- * concurrent inserts and searches) and publishes them under the session's write lock. Removed
- * nodes stay in the graph as tombstones, filtered out of results, until a rebuild drops them.
- * {@link #insert} is the compaction's alone; everything else runs under the owning session's
- * lock (searches under its read lock, changes under its write lock).
+ * <p>JVector's graph takes concurrent inserts and searches, so {@link #insert} links new nodes
+ * while searches walk the graph; they become results at {@link #publish}.
  */
-final class SessionGraph {
+final class JVectorGraph implements SessionGraph {
 
     // Graph degree, construction beam, and JVector's defaults for the rest. Degree 32, not 16:
     // on 20,000 low-rank 384-d vectors, searched with a beam of 100, recall@10 was 0.94 at
@@ -65,22 +62,28 @@ final class SessionGraph {
     private final BitSet removed = new BitSet();
     private int removedCount;
     private int published;
+    private int pendingBase; // the first node insert added, until publish
     private final Bits searchable = this::isSearchable;
+    private final int beam;
 
-    private SessionGraph(OrdinalVectors vectors, MutablePQVectors codes, long[] keys, ForkJoinPool pool) {
+    private JVectorGraph(OrdinalVectors vectors, MutablePQVectors codes, long[] keys, int beam, ForkJoinPool pool) {
         this.vectors = vectors;
         this.codes = codes;
         this.keys = keys;
+        this.beam = beam;
         this.builder = new GraphIndexBuilder(new DotProductScores(vectors), vectors.dimension(),
                 MAX_DEGREE, BEAM_WIDTH, NEIGHBOR_OVERFLOW, ALPHA, pool, pool);
         this.graph = builder.getGraph();
     }
 
-    /** A graph of the first {@code count} (at least 1) vectors, built on {@code pool}'s threads. */
-    static SessionGraph build(int dimension, long[] keys, float[][] vectors, int count, ForkJoinPool pool) {
+    /**
+     * A graph of the first {@code count} (at least 1) vectors, built on {@code pool}'s threads,
+     * searched with {@code beam} candidates (see {@link #search}).
+     */
+    static JVectorGraph build(int dimension, long[] keys, float[][] vectors, int count, int beam, ForkJoinPool pool) {
         OrdinalVectors ordinalVectors = new OrdinalVectors(dimension, vectors, count);
         MutablePQVectors codes = encode(ordinalVectors, pool);
-        SessionGraph g = new SessionGraph(ordinalVectors, codes, Arrays.copyOf(keys, Math.max(count, 16)), pool);
+        JVectorGraph g = new JVectorGraph(ordinalVectors, codes, Arrays.copyOf(keys, Math.max(count, 16)), beam, pool);
         g.builder.build(ordinalVectors);
         for (int ordinal = 0; ordinal < count; ordinal++) {
             g.ordinals.put(keys[ordinal], ordinal);
@@ -89,21 +92,20 @@ final class SessionGraph {
         return g;
     }
 
-    /** Nodes in the graph, tombstones included. */
-    int nodes() {
+    @Override
+    public int nodes() {
         return published;
     }
 
-    int removedCount() {
+    @Override
+    public int removedCount() {
         return removedCount;
     }
 
-    /**
-     * Links every vector of {@code batch} into the graph as new, not yet searchable nodes;
-     * returns the first one's ordinal, for {@link #publish}. Runs without the session's lock.
-     */
-    int insert(FlatVectors batch) {
+    @Override
+    public void insert(FlatVectors batch) {
         int base = vectors.size();
+        pendingBase = base;
         long[] k = keys;
         if (base + batch.size() > k.length) {
             k = Arrays.copyOf(k, Math.max(2 * k.length, base + batch.size()));
@@ -121,14 +123,11 @@ final class SessionGraph {
             codes.encodeAndSet(ordinal, vector);
             builder.addGraphNode(ordinal, vector);
         }
-        return base;
     }
 
-    /**
-     * Makes the nodes {@link #insert} added for {@code batch} searchable, those whose keys were
-     * removed meanwhile ({@code removedSince}) as tombstones.
-     */
-    void publish(FlatVectors batch, int base, Set<Long> removedSince) {
+    @Override
+    public void publish(FlatVectors batch, Set<Long> removedSince) {
+        int base = pendingBase;
         for (int slot = 0; slot < batch.size(); slot++) {
             long key = batch.key(slot);
             if (removedSince.contains(key)) {
@@ -140,8 +139,8 @@ final class SessionGraph {
         published = base + batch.size();
     }
 
-    /** Turns {@code key}'s node into a tombstone; false if the graph holds no live node for it. */
-    boolean remove(long key) {
+    @Override
+    public boolean remove(long key) {
         int ordinal = ordinals.remove(key);
         if (ordinal < 0) {
             return false;
@@ -150,8 +149,8 @@ final class SessionGraph {
         return true;
     }
 
-    /** Calls {@code sink} with the key and vector of every live node. */
-    void forEachLive(KeyVectorSink sink) {
+    @Override
+    public void forEachLive(KeyVectorSink sink) {
         for (int ordinal = 0; ordinal < published; ordinal++) {
             if (!removed.get(ordinal)) {
                 sink.accept(keys[ordinal], vectors.raw(ordinal));
@@ -160,10 +159,11 @@ final class SessionGraph {
     }
 
     /**
-     * Offers the graph's approximate top {@code k} to {@code top}, exactly rescored. {@code beam}
-     * (at least k) is how many candidates the search keeps: wider is slower and finds more.
+     * Walks the graph keeping {@code beam} candidates (at least k: wider is slower and finds
+     * more), then rescores them exactly.
      */
-    void search(float[] query, int k, int beam, TopK top) {
+    @Override
+    public void search(float[] query, int k, TopK top) {
         SearchResult result;
         try (GraphSearcher searcher = new GraphSearcher(graph)) {
             VectorFloat<?> q = OrdinalVectors.wrap(query);
@@ -181,7 +181,8 @@ final class SessionGraph {
         }
     }
 
-    void close() {
+    @Override
+    public void close() {
         try {
             builder.close();
         } catch (IOException e) {
@@ -220,11 +221,5 @@ final class SessionGraph {
     private void markRemoved(int ordinal) {
         removed.set(ordinal);
         removedCount++;
-    }
-
-    /** Receives a key and its vector. */
-    @FunctionalInterface
-    interface KeyVectorSink {
-        void accept(long key, float[] vector);
     }
 }

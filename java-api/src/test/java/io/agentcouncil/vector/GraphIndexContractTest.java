@@ -14,23 +14,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.agentcouncil.vector.ExactVectorIndexTest.assertSameHits;
-import static io.agentcouncil.vector.ExactVectorIndexTest.keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ApproximateVectorIndexTest {
+/**
+ * The {@link VectorIndex} contract, and what an {@link ApproximateVectorIndex} adds, for each kind
+ * of graph: recall against exact, small sessions exact, recent additions exact until the
+ * compaction, tombstones and rebuilds, and correct answers while writes and compactions run.
+ */
+abstract class GraphIndexContractTest extends VectorIndexContractTest {
 
-    private static final int DIM = 384;
+    /** An index of the kind under test whose sessions get a graph from {@code exactBelow} vectors. */
+    abstract VectorIndex newIndex(int dimension, int exactBelow);
 
     @Test
     void recallAtTenIsAtLeastNinetyPercentOfExactAtTwentyThousand() {
         Random random = new Random(21);
         int n = 20_000;
         float[][] data = TestVectors.lowRank(random, n + 2_000 + 100, 64, DIM);
-        try (VectorIndex approximate = VectorIndex.approximate(DIM); VectorIndex exact = VectorIndex.exact(DIM)) {
+        try (VectorIndex approximate = newIndex(DIM); VectorIndex exact = VectorIndex.exact(DIM)) {
             for (int i = 0; i < n; i++) {
                 approximate.add("s", i, data[i]);
                 exact.add("s", i, data[i]);
@@ -54,7 +58,7 @@ class ApproximateVectorIndexTest {
     @Test
     void smallSessionsAreSearchedExactly() {
         Random random = new Random(22);
-        try (VectorIndex approximate = VectorIndex.approximate(DIM)) {
+        try (VectorIndex approximate = newIndex(DIM)) {
             Map<Long, float[]> truth = new HashMap<>();
             for (long key = 0; key < ApproximateVectorIndex.DEFAULT_EXACT_BELOW - 1; key++) {
                 float[] v = TestVectors.randomUnit(random, DIM);
@@ -74,7 +78,7 @@ class ApproximateVectorIndexTest {
     void removalsAreFilteredAtOnceAndTheRebuildDropsThem() {
         Random random = new Random(23);
         float[][] data = TestVectors.lowRank(random, 3_000, 32, DIM);
-        try (VectorIndex index = new ApproximateVectorIndex(DIM, 100)) {
+        try (VectorIndex index = newIndex(DIM, 100)) {
             Map<Long, float[]> live = new HashMap<>();
             for (int i = 0; i < data.length; i++) {
                 index.add("s", i, data[i]);
@@ -99,7 +103,7 @@ class ApproximateVectorIndexTest {
     void replacingAKeyInTheGraphReplacesItsVector() {
         Random random = new Random(24);
         float[][] data = TestVectors.lowRank(random, 1_000, 32, DIM);
-        try (VectorIndex index = new ApproximateVectorIndex(DIM, 100)) {
+        try (VectorIndex index = newIndex(DIM, 100)) {
             for (int i = 0; i < data.length; i++) {
                 index.add("s", i, data[i]);
             }
@@ -118,7 +122,7 @@ class ApproximateVectorIndexTest {
     @Test
     void aShrunkenSessionGoesBackToExactSearch() {
         Random random = new Random(25);
-        try (VectorIndex index = new ApproximateVectorIndex(DIM, 1_000)) {
+        try (VectorIndex index = newIndex(DIM, 1_000)) {
             Map<Long, float[]> live = new HashMap<>();
             for (long key = 0; key < 1_500; key++) {
                 float[] v = TestVectors.randomUnit(random, DIM);
@@ -140,7 +144,7 @@ class ApproximateVectorIndexTest {
 
     @Test
     void emptiedSessionsAreDroppedAndCanComeBack() {
-        try (VectorIndex index = new ApproximateVectorIndex(2, 1)) {
+        try (VectorIndex index = newIndex(2, 1)) {
             index.add("s", 1, new float[] {1, 0});
             index.compact();
             index.remove("s", 1);
@@ -162,7 +166,7 @@ class ApproximateVectorIndexTest {
         Random random = new Random(26);
         int stable = 2_000;
         float[][] data = TestVectors.lowRank(random, stable + 4_000, 32, DIM);
-        try (VectorIndex index = new ApproximateVectorIndex(DIM, 500)) {
+        try (VectorIndex index = newIndex(DIM, 500)) {
             for (int i = 0; i < stable; i++) {
                 index.add("s", i, data[i]);
             }
@@ -224,16 +228,24 @@ class ApproximateVectorIndexTest {
     }
 
     @Test
-    void rejectsBadArgumentsAndUseAfterClose() {
-        assertThrows(IllegalArgumentException.class, () -> VectorIndex.approximate(0));
-        assertThrows(IllegalArgumentException.class, () -> new ApproximateVectorIndex(3, 0));
-        VectorIndex index = VectorIndex.approximate(3);
-        assertThrows(IllegalArgumentException.class, () -> index.add("s", 1, new float[2]));
-        assertThrows(IllegalArgumentException.class, () -> index.search("s", new float[3], 0, 0));
-        index.close();
-        index.close();
-        assertThrows(IllegalStateException.class, () -> index.add("s", 1, new float[3]));
-        assertThrows(IllegalStateException.class, index::compact);
+    void rejectsBadArgumentsToASessionWithAGraph() {
+        assertThrows(IllegalArgumentException.class, () -> newIndex(3, 0));
+        Random random = new Random(27);
+        float[][] data = TestVectors.lowRank(random, 200, 8, DIM);
+        try (VectorIndex index = newIndex(DIM, 100)) {
+            for (int i = 0; i < data.length; i++) {
+                index.add("s", i, data[i]);
+            }
+            index.compact(); // the session has a graph now
+            assertThrows(IllegalArgumentException.class, () -> index.add("s", 1, new float[DIM - 1]));
+            assertThrows(IllegalArgumentException.class, () -> index.search("s", new float[DIM + 1], 10, -1));
+            assertThrows(IllegalArgumentException.class, () -> index.search("s", new float[1], 10, -1));
+            assertThrows(IllegalArgumentException.class, () -> index.search("s", data[0], 0, -1));
+            assertThrows(IllegalArgumentException.class, () -> index.search("s", data[0], Integer.MIN_VALUE, -1));
+            // A k far above the session's size returns all of it.
+            assertEquals(data.length, index.search("s", data[0], 100_000, Float.NEGATIVE_INFINITY).size());
+            assertHit(index, data[5], 5);
+        }
     }
 
     private static double meanRecall(VectorIndex approximate, VectorIndex exact, float[][] data, int firstQuery) {

@@ -17,16 +17,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ExactVectorIndexTest {
+/**
+ * What every {@link VectorIndex} promises, run against each kind by a subclass: exact answers
+ * while sessions are small (the approximate indexes scan those exactly too), replacement,
+ * removal, argument checks, and searches that stay right while other threads write.
+ */
+abstract class VectorIndexContractTest {
 
-    private static final int DIM = 384;
+    static final int DIM = 384;
+
+    /** A new index of the kind under test, as its public factory makes it. */
+    abstract VectorIndex newIndex(int dimension);
 
     @Test
     void matchesBruteForceOnRandomVectors() {
         Random random = new Random(11);
         // 383 is not a multiple of the kernel's 8-way unrolling: the tail loop is exercised too.
         for (int dim : new int[] {DIM, 383, 5}) {
-            try (VectorIndex index = VectorIndex.exact(dim)) {
+            try (VectorIndex index = newIndex(dim)) {
                 Map<String, Map<Long, float[]>> truth = new HashMap<>();
                 for (int i = 0; i < 3_000; i++) {
                     String session = "s" + random.nextInt(3);
@@ -50,7 +58,7 @@ class ExactVectorIndexTest {
 
     @Test
     void minScoreAndKBoundTheResults() {
-        try (VectorIndex index = VectorIndex.exact(2)) {
+        try (VectorIndex index = newIndex(2)) {
             index.add("s", 1, new float[] {1, 0});
             index.add("s", 2, new float[] {0.6f, 0.8f});
             index.add("s", 3, new float[] {0, 1});
@@ -65,7 +73,7 @@ class ExactVectorIndexTest {
 
     @Test
     void equalScoresRankTheSmallerKeyFirst() {
-        try (VectorIndex index = VectorIndex.exact(2)) {
+        try (VectorIndex index = newIndex(2)) {
             for (long key : new long[] {9, 3, 7, 1, 5}) {
                 index.add("s", key, new float[] {1, 0});
             }
@@ -75,7 +83,7 @@ class ExactVectorIndexTest {
 
     @Test
     void addingAnExistingKeyReplacesItsVector() {
-        try (VectorIndex index = VectorIndex.exact(2)) {
+        try (VectorIndex index = newIndex(2)) {
             index.add("s", 1, new float[] {1, 0});
             index.add("s", 1, new float[] {0, 1});
             assertEquals(1, index.size());
@@ -85,7 +93,7 @@ class ExactVectorIndexTest {
 
     @Test
     void theIndexKeepsACopyOfWhatItIsGiven() {
-        try (VectorIndex index = VectorIndex.exact(2)) {
+        try (VectorIndex index = newIndex(2)) {
             float[] v = {1, 0};
             index.add("s", 1, v);
             v[0] = -1;
@@ -96,7 +104,7 @@ class ExactVectorIndexTest {
     @Test
     void removedVectorsAreNeverFound() {
         Random random = new Random(5);
-        try (VectorIndex index = VectorIndex.exact(DIM)) {
+        try (VectorIndex index = newIndex(DIM)) {
             Map<Long, float[]> live = new HashMap<>();
             for (long key = 0; key < 2_000; key++) {
                 float[] v = TestVectors.randomUnit(random, DIM);
@@ -123,7 +131,7 @@ class ExactVectorIndexTest {
 
     @Test
     void aSessionEmptiedByRemovalsCanBeFilledAgain() {
-        try (VectorIndex index = VectorIndex.exact(2)) {
+        try (VectorIndex index = newIndex(2)) {
             index.add("s", 1, new float[] {1, 0});
             index.remove("s", 1);
             assertEquals(List.of(), index.search("s", new float[] {1, 0}, 5, -1));
@@ -135,7 +143,7 @@ class ExactVectorIndexTest {
 
     @Test
     void unknownSessionsHaveNoHits() {
-        try (VectorIndex index = VectorIndex.exact(2)) {
+        try (VectorIndex index = newIndex(2)) {
             index.add("a", 1, new float[] {1, 0});
             assertEquals(List.of(), index.search("b", new float[] {1, 0}, 5, -1));
         }
@@ -143,19 +151,31 @@ class ExactVectorIndexTest {
 
     @Test
     void rejectsBadArguments() {
-        try (VectorIndex index = VectorIndex.exact(3)) {
+        try (VectorIndex index = newIndex(3)) {
+            index.add("s", 1, new float[] {1, 0, 0});
+            index.compact();
             assertThrows(IllegalArgumentException.class, () -> index.add("s", 1, new float[2]));
             assertThrows(IllegalArgumentException.class, () -> index.add("s", 1, null));
             assertThrows(IllegalArgumentException.class, () -> index.add(null, 1, new float[3]));
+            assertThrows(IllegalArgumentException.class, () -> index.remove(null, 1));
             assertThrows(IllegalArgumentException.class, () -> index.search("s", new float[3], 0, 0));
+            assertThrows(IllegalArgumentException.class, () -> index.search("s", new float[3], -1, 0));
             assertThrows(IllegalArgumentException.class, () -> index.search("s", new float[4], 1, 0));
+            assertThrows(IllegalArgumentException.class, () -> index.search("s", new float[2], 1, 0));
+            assertThrows(IllegalArgumentException.class, () -> index.search("s", null, 1, 0));
+            assertThrows(IllegalArgumentException.class, () -> index.search(null, new float[3], 1, 0));
             assertThrows(IllegalArgumentException.class, () -> index.search("s", new float[3], 1, Float.NaN));
+            assertEquals(List.of(new VectorHit(1, 1f)), index.search("s", new float[] {1, 0, 0}, 5, -1),
+                    "the index still works after the rejected calls");
         }
-        assertThrows(IllegalArgumentException.class, () -> VectorIndex.exact(0));
-        VectorIndex closed = VectorIndex.exact(3);
+        assertThrows(IllegalArgumentException.class, () -> newIndex(0));
+        assertThrows(IllegalArgumentException.class, () -> newIndex(-1));
+        VectorIndex closed = newIndex(3);
         closed.close();
         closed.close();
         assertThrows(IllegalStateException.class, () -> closed.search("s", new float[3], 1, 0));
+        assertThrows(IllegalStateException.class, () -> closed.add("s", 1, new float[3]));
+        assertThrows(IllegalStateException.class, closed::compact);
     }
 
     @Test
@@ -163,7 +183,7 @@ class ExactVectorIndexTest {
         // Writers add and remove in sessions w0..w3 while readers search a fixed session whose
         // answer is known: every answer must be exactly right, and nothing may throw.
         Random random = new Random(8);
-        try (VectorIndex index = VectorIndex.exact(DIM)) {
+        try (VectorIndex index = newIndex(DIM)) {
             Map<Long, float[]> fixed = new HashMap<>();
             for (long key = 0; key < 3_000; key++) {
                 float[] v = TestVectors.randomUnit(random, DIM);
