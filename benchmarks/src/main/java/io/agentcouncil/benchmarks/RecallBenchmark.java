@@ -29,9 +29,12 @@ import java.util.concurrent.TimeUnit;
  *       session (the worst case: one scan over 154 MB) or spread over {@code exactSessions}
  *       sessions (1,000: the realistic layout, each search reading one session's 100).</li>
  *   <li>{@code approximate}: the JVector index at {@code approxEntries} (1,000,000) in one
- *       session. Setup adds them and compacts (builds the graph): many minutes on 2 cores, so
- *       {@code -p approxEntries=200000} for a shorter run. Setup prints recall@10 against the
- *       exact answer over 100 queries.</li>
+ *       session, searched with a beam of {@code beam} (100). Setup adds them and compacts
+ *       (builds the graph): many minutes on 2 cores, so {@code -p approxEntries=200000} for a
+ *       shorter run. Setup prints the build time and recall@10 against the exact answer over
+ *       100 queries.</li>
+ *   <li>{@code faiss}: the same with the FAISS index ({@code VectorIndex.faiss}, our native
+ *       binding) at {@code faissEntries} (1,000,000), searched with {@code efSearch} (100).</li>
  * </ul>
  *
  * {@code -p data=lowrank} swaps the uniformly random vectors (the graph's worst case) for
@@ -77,6 +80,9 @@ public class RecallBenchmark {
         @Param({"1000000"})
         public int approxEntries;
 
+        @Param({"100"})
+        public int beam;
+
         @Param({"random"})
         public String data;
 
@@ -84,11 +90,33 @@ public class RecallBenchmark {
 
         @Setup(Level.Trial)
         public void build() {
-            layout = new Layout(VectorIndex.approximate(DIMENSION), data, approxEntries, 1);
-            long start = System.nanoTime();
-            layout.index.compact();
-            System.out.printf("%ngraph of %,d built in %.1f s%n", approxEntries, (System.nanoTime() - start) / 1e9);
-            layout.printRecall();
+            layout = new Layout(VectorIndex.approximate(DIMENSION, beam), data, approxEntries, 1);
+            layout.compactAndPrintRecall();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            layout.index.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Faiss {
+        @Param({"1000000"})
+        public int faissEntries;
+
+        @Param({"100"})
+        public int efSearch;
+
+        @Param({"random"})
+        public String data;
+
+        Layout layout;
+
+        @Setup(Level.Trial)
+        public void build() {
+            layout = new Layout(VectorIndex.faiss(DIMENSION, efSearch), data, faissEntries, 1);
+            layout.compactAndPrintRecall();
         }
 
         @TearDown(Level.Trial)
@@ -104,6 +132,11 @@ public class RecallBenchmark {
 
     @Benchmark
     public List<VectorHit> approximate(Approximate state) {
+        return state.layout.next();
+    }
+
+    @Benchmark
+    public List<VectorHit> faiss(Faiss state) {
         return state.layout.next();
     }
 
@@ -133,7 +166,11 @@ public class RecallBenchmark {
             return index.search(session(i % sessions), queries[i % QUERIES], K, -1f);
         }
 
-        void printRecall() {
+        /** Builds the graph (timed) and prints recall@k against the exact answer. */
+        void compactAndPrintRecall() {
+            long start = System.nanoTime();
+            index.compact();
+            System.out.printf("%ngraph of %,d built in %.1f s%n", vectors.length, (System.nanoTime() - start) / 1e9);
             try (VectorIndex exact = VectorIndex.exact(DIMENSION)) {
                 for (int i = 0; i < vectors.length; i++) {
                     exact.add(session(i % sessions), i, vectors[i]);

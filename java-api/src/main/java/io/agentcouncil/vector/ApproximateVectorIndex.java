@@ -3,12 +3,12 @@ package io.agentcouncil.vector;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Approximate search for large sessions, on JVector graphs, one per session.
+ * Approximate search for large sessions, on a graph per session: JVector's or FAISS's, as the
+ * {@link SessionGraphs} it is given builds them.
  *
  * <ul>
  *   <li>A session with fewer than {@code exactBelow} vectors (default
@@ -23,32 +23,24 @@ import java.util.concurrent.locks.ReentrantLock;
  *       shrinks below half of {@code exactBelow} goes back to exact scanning.</li>
  * </ul>
  *
- * <p>A search walks the graph with a beam of {@value #SEARCH_BEAM} candidates (or k, if larger)
- * scored by product quantisation, rescores the beam exactly and merges it with an exact scan of
- * the delta (see {@link SessionGraph}). Graph builds run on a pool of this index's own, one
- * thread per core, so the compaction thread is not the only one building.
+ * <p>A search takes the graph's approximate top k (see {@link JVectorGraph} and {@link FaissGraph}
+ * for how each walks its graph) and merges it with an exact scan of the delta.
  */
 final class ApproximateVectorIndex implements VectorIndex {
 
     /** Sessions below this many vectors are scanned exactly. */
     static final int DEFAULT_EXACT_BELOW = 2048;
 
-    /**
-     * Candidates a graph search keeps. Recall@10 against exact was 0.94 on 20,000 low-rank 384-d
-     * vectors (ApproximateVectorIndexTest); it falls as sessions grow, and on uniformly random
-     * vectors it is far lower (RecallBenchmark, scripts/bench/vector-side-by-side).
-     */
-    static final int SEARCH_BEAM = 100;
-
     private final int dimension;
     private final int exactBelow;
+    private final SessionGraphs graphs;
     private final ConcurrentHashMap<String, GraphSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
     private final ReentrantLock compaction = new ReentrantLock();
-    private final ForkJoinPool builders = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
     private volatile boolean closed;
 
-    ApproximateVectorIndex(int dimension, int exactBelow) {
+    /** Takes {@code graphs} over: {@link #close} closes it. */
+    ApproximateVectorIndex(int dimension, int exactBelow, SessionGraphs graphs) {
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be at least 1, was " + dimension);
         }
@@ -57,6 +49,7 @@ final class ApproximateVectorIndex implements VectorIndex {
         }
         this.dimension = dimension;
         this.exactBelow = exactBelow;
+        this.graphs = graphs;
     }
 
     @Override
@@ -97,7 +90,7 @@ final class ApproximateVectorIndex implements VectorIndex {
         TopK top = new TopK(k, minScore);
         GraphSession s = sessions.get(session);
         if (s != null) {
-            s.search(query, k, SEARCH_BEAM, top);
+            s.search(query, k, top);
         }
         return top.hits();
     }
@@ -108,7 +101,7 @@ final class ApproximateVectorIndex implements VectorIndex {
         compaction.lock();
         try {
             for (Map.Entry<String, GraphSession> e : sessions.entrySet()) {
-                e.getValue().compact(exactBelow, builders);
+                e.getValue().compact(exactBelow, graphs);
                 // Under the map's lock for this key, so no add can slip in before the drop.
                 sessions.computeIfPresent(e.getKey(), (name, s) -> {
                     if (s.isEmpty()) {
@@ -137,7 +130,7 @@ final class ApproximateVectorIndex implements VectorIndex {
             sessions.values().forEach(GraphSession::close);
             sessions.clear();
             size.set(0);
-            builders.shutdown();
+            graphs.close();
         } finally {
             compaction.unlock();
         }

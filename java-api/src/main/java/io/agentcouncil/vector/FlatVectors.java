@@ -81,6 +81,11 @@ final class FlatVectors {
         return Arrays.copyOfRange(data, slot * dimension, (slot + 1) * dimension);
     }
 
+    /** Copies the vector in {@code slot} into {@code target} from {@code offset}. */
+    void copyVector(int slot, float[] target, int offset) {
+        System.arraycopy(data, slot * dimension, target, offset, dimension);
+    }
+
     /** Offers every vector's score against {@code query} to {@code top}. */
     void scan(float[] query, TopK top) {
         float[] d = data;

@@ -2,7 +2,6 @@ package io.agentcouncil.vector;
 
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -77,11 +76,11 @@ final class GraphSession {
         }
     }
 
-    void search(float[] query, int k, int beam, TopK top) {
+    void search(float[] query, int k, TopK top) {
         lock.readLock().lock();
         try {
             if (graph != null) {
-                graph.search(query, k, beam, top);
+                graph.search(query, k, top);
             }
             if (folding != null) {
                 folding.scan(query, top, removedWhileFolding::contains);
@@ -96,9 +95,10 @@ final class GraphSession {
      * Folds the delta into the graph. Sessions below {@code exactBelow} live vectors have no
      * graph (a graph that shrinks below half of it is dissolved back into the delta); the first
      * graph, and one with too many tombstones, is built anew from every live vector; otherwise
-     * the delta's vectors are linked into the existing graph. Called by one thread at a time.
+     * the delta's vectors are linked into the existing graph. New graphs come from
+     * {@code graphs}. Called by one thread at a time.
      */
-    void compact(int exactBelow, ForkJoinPool pool) {
+    void compact(int exactBelow, SessionGraphs graphs) {
         boolean rebuild;
         SessionGraph old;
         lock.writeLock().lock();
@@ -121,9 +121,10 @@ final class GraphSession {
         }
         try {
             if (rebuild) {
-                publishRebuilt(buildFrom(old, folding, pool));
+                publishRebuilt(buildFrom(old, folding, graphs));
             } else {
-                publishInserted(old.insert(folding));
+                old.insert(folding);
+                publishInserted();
             }
         } catch (RuntimeException | Error e) {
             restoreFolding();
@@ -163,7 +164,7 @@ final class GraphSession {
 
     // Collects the old graph's live vectors under the read lock (removals go on changing which
     // are live) and the frozen batch without it (nothing writes to it), then builds unlocked.
-    private SessionGraph buildFrom(SessionGraph old, FlatVectors batch, ForkJoinPool pool) {
+    private SessionGraph buildFrom(SessionGraph old, FlatVectors batch, SessionGraphs graphs) {
         Collected all;
         lock.readLock().lock();
         try {
@@ -178,7 +179,7 @@ final class GraphSession {
             all.accept(batch.key(slot), batch.vector(slot));
         }
         // Nothing to build if removals emptied the graph since the compaction started.
-        return all.count == 0 ? null : SessionGraph.build(dimension, all.keys, all.vectors, all.count, pool);
+        return all.count == 0 ? null : graphs.build(dimension, all.keys, all.vectors, all.count);
     }
 
     // rebuilt is null when there was nothing to build it from.
@@ -202,10 +203,10 @@ final class GraphSession {
         }
     }
 
-    private void publishInserted(int base) {
+    private void publishInserted() {
         lock.writeLock().lock();
         try {
-            graph.publish(folding, base, removedWhileFolding);
+            graph.publish(folding, removedWhileFolding);
             folding = null;
             removedWhileFolding.clear();
         } finally {

@@ -29,7 +29,37 @@ public interface VectorIndex extends AutoCloseable {
      * {@link ApproximateVectorIndex}.
      */
     static VectorIndex approximate(int dimension) {
-        return new ApproximateVectorIndex(dimension, ApproximateVectorIndex.DEFAULT_EXACT_BELOW);
+        return approximate(dimension, JVectorGraphs.DEFAULT_BEAM);
+    }
+
+    /**
+     * As {@link #approximate(int)}, a graph search keeping {@code beam} candidates (default
+     * {@value JVectorGraphs#DEFAULT_BEAM}): wider finds more of the true top k, and takes longer.
+     */
+    static VectorIndex approximate(int dimension, int beam) {
+        return new ApproximateVectorIndex(dimension, ApproximateVectorIndex.DEFAULT_EXACT_BELOW, new JVectorGraphs(beam));
+    }
+
+    /**
+     * As {@link #approximate(int)} (small sessions scanned exactly, recent additions exactly until
+     * {@link #compact}), the graphs of large sessions FAISS's HNSW, built and searched in native
+     * code through libagentcouncil_faiss. See {@link FaissGraph}.
+     *
+     * @throws FaissUnavailableException if this build has no FAISS, or it cannot load here
+     */
+    static VectorIndex faiss(int dimension) {
+        return faiss(dimension, FaissGraphs.DEFAULT_EF_SEARCH);
+    }
+
+    /**
+     * As {@link #faiss(int)}, a graph search keeping {@code efSearch} candidates (default
+     * {@value FaissGraphs#DEFAULT_EF_SEARCH}): more finds more of the true top k, and takes longer.
+     *
+     * @throws FaissUnavailableException if this build has no FAISS, or it cannot load here
+     */
+    static VectorIndex faiss(int dimension, int efSearch) {
+        return new ApproximateVectorIndex(dimension, ApproximateVectorIndex.DEFAULT_EXACT_BELOW, new FaissGraphs(
+                dimension, FaissGraphs.DEFAULT_M, FaissGraphs.DEFAULT_EF_CONSTRUCTION, efSearch));
     }
 
     /** The length every vector and query must have. */

@@ -59,7 +59,16 @@ class SessionIsolationTest {
     void approximateIndexNeverReturnsAnotherSessionsMemory() {
         // The default keeps sessions this small exact; exactBelow 1 gives every session a graph.
         assertIsolated(() -> VectorIndex.approximate(384));
-        assertIsolated(() -> new ApproximateVectorIndex(384, 1));
+        assertIsolated(() -> new ApproximateVectorIndex(384, 1, new JVectorGraphs(JVectorGraphs.DEFAULT_BEAM)));
+    }
+
+    @Test
+    void faissIndexNeverReturnsAnotherSessionsMemory() {
+        FaissTesting.requireFaiss();
+        assertIsolated(() -> VectorIndex.faiss(384));
+        // A FAISS graph per session, searched natively.
+        assertIsolated(() -> new ApproximateVectorIndex(384, 1, new FaissGraphs(384, FaissGraphs.DEFAULT_M,
+                FaissGraphs.DEFAULT_EF_CONSTRUCTION, FaissGraphs.DEFAULT_EF_SEARCH)));
     }
 
     private static void assertIsolated(Supplier<VectorIndex> indexes) {

@@ -1,0 +1,369 @@
+// index.cpp - the ac_faiss_* functions of agentcouncil_faiss.h over faiss::IndexHNSW.
+//
+// FAISS's HNSW graph knows nodes 0, 1, ... in the order they were added; this file keeps the
+// caller's 64-bit id of each node, which nodes are searchable, and the lock the graph needs.
+// Nothing thrown inside FAISS crosses the C boundary: every entry point checks its arguments,
+// catches, records a thread-local message for ac_faiss_last_error() and returns a status.
+#include <faiss/Index.h>
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexHNSW.h>
+#include <faiss/impl/AuxIndexStructures.h>
+#include <faiss/impl/DistanceComputer.h>
+#include <faiss/impl/FaissException.h>
+#include <faiss/impl/HNSW.h>
+#include <faiss/impl/IDSelector.h>
+#include <faiss/utils/Heap.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "agentcouncil_faiss.h"
+#include "dot.h"
+
+namespace {
+
+using idx_t = faiss::Index::idx_t;
+
+// Inner products of a query (or of two stored vectors) with the stored vectors, by dot.h's
+// kernel. sign -1 turns them into the distances HNSW minimises: FAISS's IndexHNSW negates its
+// storage's similarities the same way when it links nodes, and this file does when it searches.
+class InnerProducts final : public faiss::FlatCodesDistanceComputer {
+public:
+    InnerProducts(const faiss::IndexFlat &storage, float sign)
+        : faiss::FlatCodesDistanceComputer(storage.codes.data(), storage.code_size),
+          dimension_(static_cast<std::size_t>(storage.d)),
+          sign_(sign),
+          dot_(ac_faiss::dot_kernel().dot) {}
+
+    void set_query(const float *x) override { query_ = x; }
+
+    float distance_to_code(const uint8_t *code) override {
+        return sign_ * dot_(query_, reinterpret_cast<const float *>(code), dimension_);
+    }
+
+    float symmetric_dis(idx_t i, idx_t j) override {
+        return sign_ * dot_(vector(i), vector(j), dimension_);
+    }
+
+private:
+    const float *vector(idx_t i) const {
+        return reinterpret_cast<const float *>(codes + static_cast<std::size_t>(i) * code_size);
+    }
+
+    std::size_t dimension_;
+    float sign_;
+    ac_faiss::DotFunction dot_;
+    const float *query_ = nullptr;
+};
+
+// Flat inner-product storage whose distance computer is InnerProducts: IndexHNSW::add asks its
+// storage for one per thread, so linking runs on our kernel too.
+struct KernelFlatIP final : faiss::IndexFlatIP {
+    explicit KernelFlatIP(idx_t dimension) : faiss::IndexFlatIP(dimension) {}
+
+    faiss::FlatCodesDistanceComputer *get_FlatCodesDistanceComputer() const override {
+        return new InnerProducts(*this, 1.0f);
+    }
+};
+
+// The filter of every search: only nodes whose flag is set (published, not removed, not
+// replaced) may be returned. The walk still passes through the others.
+struct SearchableNodes final : faiss::IDSelector {
+    explicit SearchableNodes(const std::vector<uint8_t> &searchable) : flags(searchable) {}
+
+    bool is_member(idx_t node) const override { return flags[static_cast<std::size_t>(node)] != 0; }
+
+    const std::vector<uint8_t> &flags;
+};
+
+// HNSW's nodes are int ("storage_idx_t"), so a graph holds at most this many.
+constexpr int64_t kMaxNodes = INT_MAX;
+
+thread_local std::string t_last_error;
+
+// Each searching thread keeps one table of visited nodes (a byte per node) and reuses it: a
+// fresh one per search would allocate and clear a byte per node of the graph, 1 MB at a
+// million, for a walk that visits a few thousand. HNSW::search advances it after each walk.
+thread_local std::unique_ptr<faiss::VisitedTable> t_visited;
+
+int fail(int status, const std::string &message) {
+    t_last_error = message;
+    return status;
+}
+
+int ok() {
+    t_last_error.clear();
+    return AC_FAISS_OK;
+}
+
+template <class Body>
+int guarded(const char *function, Body &&body) noexcept {
+    try {
+        return body();
+    } catch (const faiss::FaissException &e) {
+        return fail(AC_FAISS_ERR_FAISS, std::string(function) + ": " + e.what());
+    } catch (const std::bad_alloc &) {
+        return fail(AC_FAISS_ERR_OUT_OF_MEMORY, std::string(function) + ": out of memory");
+    } catch (const std::exception &e) {
+        return fail(AC_FAISS_ERR_INTERNAL, std::string(function) + ": " + e.what());
+    } catch (...) {
+        return fail(AC_FAISS_ERR_INTERNAL, std::string(function) + ": unknown exception");
+    }
+}
+
+int invalid(const char *function, const char *what) {
+    return fail(AC_FAISS_ERR_INVALID_ARGUMENT, std::string(function) + ": " + what);
+}
+
+}  // namespace
+
+struct ac_faiss_index {
+    ac_faiss_index(int32_t dimension, int32_t m, int32_t ef_construction, int32_t ef_search)
+        : storage(new KernelFlatIP(dimension)), hnsw(storage, m) {
+        hnsw.own_fields = true;
+        hnsw.hnsw.efConstruction = ef_construction;
+        // Set once, here. FAISS 1.7.3's HNSW::search reads both this and the efSearch of the
+        // SearchParametersHNSW it is given (recall follows the smaller): searches set that from this.
+        hnsw.hnsw.efSearch = ef_search;
+    }
+
+    std::size_t dimension() const { return static_cast<std::size_t>(hnsw.d); }
+
+    KernelFlatIP *storage;  // owned by hnsw
+    faiss::IndexHNSW hnsw;
+    std::vector<int64_t> ids;         // by node
+    std::vector<uint8_t> searchable;  // by node: 1 while published and neither removed nor replaced
+    std::unordered_map<int64_t, idx_t> nodes;  // searchable id -> its node
+    idx_t published = 0;              // nodes below this were published
+    int64_t tombstones = 0;
+    // A failed add may leave the graph half linked: searching or linking into it is refused,
+    // exporting what was published before still works, for a rebuild.
+    bool broken = false;
+    mutable std::shared_mutex lock;
+};
+
+namespace {
+
+// Every searchable vector, best first, for a k that covers them all: a graph walk can miss
+// nodes that no link leads to, and scoring them all costs no more than returning them.
+int32_t score_all(const ac_faiss_index &index, const float *query, float *scores, int64_t *ids) {
+    const std::size_t dimension = index.dimension();
+    const float *stored = index.storage->get_xb();
+    const ac_faiss::DotFunction dot = ac_faiss::dot_kernel().dot;
+    std::vector<std::pair<float, idx_t>> all;
+    all.reserve(index.nodes.size());
+    for (idx_t node = 0; node < index.published; node++) {
+        const auto i = static_cast<std::size_t>(node);
+        if (index.searchable[i]) {
+            all.emplace_back(dot(query, stored + i * dimension, dimension), node);
+        }
+    }
+    std::sort(all.begin(), all.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    for (std::size_t n = 0; n < all.size(); n++) {
+        scores[n] = all[n].first;
+        ids[n] = index.ids[static_cast<std::size_t>(all[n].second)];
+    }
+    return static_cast<int32_t>(all.size());
+}
+
+}  // namespace
+
+extern "C" {
+
+const char *ac_faiss_last_error(void) { return t_last_error.c_str(); }
+
+const char *ac_faiss_status_name(int status) {
+    switch (status) {
+        case AC_FAISS_OK: return "AC_FAISS_OK";
+        case AC_FAISS_ERR_INVALID_ARGUMENT: return "AC_FAISS_ERR_INVALID_ARGUMENT";
+        case AC_FAISS_ERR_OUT_OF_MEMORY: return "AC_FAISS_ERR_OUT_OF_MEMORY";
+        case AC_FAISS_ERR_FAISS: return "AC_FAISS_ERR_FAISS";
+        case AC_FAISS_ERR_INTERNAL: return "AC_FAISS_ERR_INTERNAL";
+        default: return "AC_FAISS_ERR_UNKNOWN";
+    }
+}
+
+const char *ac_faiss_version(void) {
+    try {
+        static const std::string version = "faiss " + std::to_string(FAISS_VERSION_MAJOR) + "." +
+                                           std::to_string(FAISS_VERSION_MINOR) + "." +
+                                           std::to_string(FAISS_VERSION_PATCH) + ", " +
+                                           ac_faiss::dot_kernel().name + " inner product";
+        return version.c_str();
+    } catch (...) {
+        return "faiss (version unavailable)";
+    }
+}
+
+int ac_faiss_create(int32_t dimension, int32_t m, int32_t ef_construction, int32_t ef_search, ac_faiss_index **out) {
+    return guarded("ac_faiss_create", [&] {
+        if (out == nullptr) return invalid("ac_faiss_create", "out is NULL");
+        *out = nullptr;
+        if (dimension < 1 || dimension > AC_FAISS_MAX_DIMENSION) return invalid("ac_faiss_create", "dimension outside 1..65536");
+        if (m < 2 || m > AC_FAISS_MAX_M) return invalid("ac_faiss_create", "m outside 2..256");
+        if (ef_construction < 1 || ef_search < 1) return invalid("ac_faiss_create", "ef_construction and ef_search must be at least 1");
+        *out = new ac_faiss_index(dimension, m, ef_construction, ef_search);
+        return ok();
+    });
+}
+
+void ac_faiss_free(ac_faiss_index *index) { delete index; }
+
+int ac_faiss_add(ac_faiss_index *index, int64_t n, const float *vectors, const int64_t *ids) {
+    return guarded("ac_faiss_add", [&] {
+        if (index == nullptr) return invalid("ac_faiss_add", "index is NULL");
+        if (n < 0) return invalid("ac_faiss_add", "n is negative");
+        if (n > 0 && (vectors == nullptr || ids == nullptr)) return invalid("ac_faiss_add", "vectors or ids is NULL");
+        std::unique_lock<std::shared_mutex> guard(index->lock);
+        if (index->broken) return fail(AC_FAISS_ERR_INTERNAL, "ac_faiss_add: an earlier add failed; rebuild the index");
+        const idx_t total = index->hnsw.ntotal;
+        if (n > kMaxNodes - total) return invalid("ac_faiss_add", "the graph would pass 2^31 - 1 nodes");
+        if (n == 0) return ok();
+        const std::size_t size = static_cast<std::size_t>(total + n);
+        // Allocated before FAISS changes anything, so that the appends below cannot fail.
+        index->ids.reserve(size);
+        index->searchable.reserve(size);
+        try {
+            index->hnsw.add(n, vectors);
+        } catch (...) {
+            index->broken = true;
+            throw;
+        }
+        index->ids.insert(index->ids.end(), ids, ids + n);
+        index->searchable.resize(size, 0);
+        return ok();
+    });
+}
+
+int ac_faiss_publish(ac_faiss_index *index) {
+    return guarded("ac_faiss_publish", [&] {
+        if (index == nullptr) return invalid("ac_faiss_publish", "index is NULL");
+        std::unique_lock<std::shared_mutex> guard(index->lock);
+        if (index->broken) return fail(AC_FAISS_ERR_INTERNAL, "ac_faiss_publish: an earlier add failed; rebuild the index");
+        const idx_t total = index->hnsw.ntotal;
+        index->nodes.reserve(index->nodes.size() + static_cast<std::size_t>(total - index->published));
+        for (idx_t node = index->published; node < total; node++) {
+            auto [entry, added] = index->nodes.try_emplace(index->ids[static_cast<std::size_t>(node)], node);
+            if (!added) {  // the id's older vector is replaced
+                index->searchable[static_cast<std::size_t>(entry->second)] = 0;
+                index->tombstones++;
+                entry->second = node;
+            }
+            index->searchable[static_cast<std::size_t>(node)] = 1;
+        }
+        index->published = total;
+        return ok();
+    });
+}
+
+int ac_faiss_remove(ac_faiss_index *index, int64_t id, int32_t *removed) {
+    return guarded("ac_faiss_remove", [&] {
+        if (index == nullptr || removed == nullptr) return invalid("ac_faiss_remove", "index or removed is NULL");
+        std::unique_lock<std::shared_mutex> guard(index->lock);
+        auto entry = index->nodes.find(id);
+        *removed = entry != index->nodes.end() ? 1 : 0;
+        if (*removed) {
+            index->searchable[static_cast<std::size_t>(entry->second)] = 0;
+            index->tombstones++;
+            index->nodes.erase(entry);
+        }
+        return ok();
+    });
+}
+
+int ac_faiss_search(const ac_faiss_index *index, const float *query, int32_t k, float *scores, int64_t *ids,
+                    int32_t *found) {
+    return guarded("ac_faiss_search", [&] {
+        if (index == nullptr || query == nullptr || scores == nullptr || ids == nullptr || found == nullptr) {
+            return invalid("ac_faiss_search", "index, query, scores, ids or found is NULL");
+        }
+        *found = 0;
+        if (k < 1 || k > AC_FAISS_MAX_K) return invalid("ac_faiss_search", "k outside 1..65536");
+        std::shared_lock<std::shared_mutex> guard(index->lock);
+        if (index->broken) return fail(AC_FAISS_ERR_INTERNAL, "ac_faiss_search: an earlier add failed; rebuild the index");
+        if (index->nodes.empty()) return ok();
+        if (static_cast<std::size_t>(k) >= index->nodes.size()) {
+            *found = score_all(*index, query, scores, ids);
+            return ok();
+        }
+        const auto total = static_cast<std::size_t>(index->hnsw.ntotal);
+        if (!t_visited || t_visited->visited.size() < total) {
+            t_visited = std::make_unique<faiss::VisitedTable>(static_cast<int>(total));
+        }
+        // IndexHNSW::search would do the same walk, but inside an OpenMP region (a team of
+        // threads for one query) and with a fresh visited table each time.
+        SearchableNodes filter(index->searchable);
+        faiss::SearchParametersHNSW params;
+        params.sel = &filter;
+        params.efSearch = index->hnsw.hnsw.efSearch;
+        InnerProducts distances(*index->storage, -1.0f);
+        distances.set_query(query);
+        std::vector<float> d(static_cast<std::size_t>(k));
+        std::vector<idx_t> nodes(static_cast<std::size_t>(k));
+        faiss::maxheap_heapify(static_cast<std::size_t>(k), d.data(), nodes.data());
+        index->hnsw.hnsw.search(distances, k, nodes.data(), d.data(), *t_visited, &params);
+        faiss::maxheap_reorder(static_cast<std::size_t>(k), d.data(), nodes.data());
+        int32_t n = 0;
+        for (std::size_t i = 0; i < nodes.size(); i++) {
+            if (nodes[i] >= 0) {
+                ids[n] = index->ids[static_cast<std::size_t>(nodes[i])];
+                scores[n] = -d[i];
+                n++;
+            }
+        }
+        *found = n;
+        return ok();
+    });
+}
+
+int ac_faiss_size(const ac_faiss_index *index, int64_t *live, int64_t *tombstones, int64_t *pending) {
+    return guarded("ac_faiss_size", [&] {
+        if (index == nullptr || live == nullptr || tombstones == nullptr || pending == nullptr) {
+            return invalid("ac_faiss_size", "index, live, tombstones or pending is NULL");
+        }
+        std::shared_lock<std::shared_mutex> guard(index->lock);
+        *live = static_cast<int64_t>(index->nodes.size());
+        *tombstones = index->tombstones;
+        *pending = static_cast<int64_t>(index->ids.size()) - index->published;
+        return ok();
+    });
+}
+
+int ac_faiss_export(const ac_faiss_index *index, int64_t start, int32_t capacity, int64_t *ids, float *vectors,
+                    int32_t *count, int64_t *next) {
+    return guarded("ac_faiss_export", [&] {
+        if (index == nullptr || ids == nullptr || vectors == nullptr || count == nullptr || next == nullptr) {
+            return invalid("ac_faiss_export", "index, ids, vectors, count or next is NULL");
+        }
+        *count = 0;
+        *next = -1;
+        if (start < 0 || capacity < 1) return invalid("ac_faiss_export", "start is negative or capacity below 1");
+        std::shared_lock<std::shared_mutex> guard(index->lock);
+        const std::size_t dimension = index->dimension();
+        const float *stored = index->storage->get_xb();
+        int32_t n = 0;
+        idx_t node = start;
+        for (; node < index->published && n < capacity; node++) {
+            const auto i = static_cast<std::size_t>(node);
+            if (index->searchable[i]) {
+                ids[n] = index->ids[i];
+                std::memcpy(vectors + static_cast<std::size_t>(n) * dimension, stored + i * dimension,
+                            dimension * sizeof(float));
+                n++;
+            }
+        }
+        *count = n;
+        *next = node < index->published ? node : -1;
+        return ok();
+    });
+}
+
+}  // extern "C"
