@@ -44,11 +44,14 @@ final class RequestJson {
 
     /** The string {@code field} of {@code node}, required. */
     static String text(JsonNode node, String field) {
-        String value = optionalText(node, field);
+        JsonNode value = node.get(field);
         if (value == null) {
             throw ApiError.badRequest("\"" + field + "\" is required");
         }
-        return value;
+        if (!value.isTextual()) {
+            throw ApiError.badRequest("\"" + field + "\" must be a string, not " + kind(value));
+        }
+        return value.textValue();
     }
 
     /** The string {@code field} of {@code node}, or null when absent or JSON null. */
