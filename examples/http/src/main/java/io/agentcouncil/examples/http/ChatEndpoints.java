@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentcouncil.Reply;
-import io.agentcouncil.Route;
 import io.agentcouncil.StreamListener;
 import io.javalin.http.Context;
 import java.io.IOException;
