@@ -170,6 +170,39 @@ AC_API int ac_kv_truncate(ac_context *ctx, int32_t n_keep);
  */
 AC_API int ac_kv_copy(const ac_context *src, ac_context *dst, int32_t n);
 
+/*
+ * Vector scan: the exact index of io.agentcouncil.vector keeps, beside each large session's
+ * float vectors, an 8-bit code of each (ggml's Q8_0, scored by the engine's own kernel), so that
+ * a search reads a quarter of the bytes. The codes only pre-select: ac_scan_candidates returns
+ * every vector whose score can be among the k highest, from bounds on what the codes lose, and
+ * the caller rescores those candidates with the floats, so results stay exact.
+ *
+ * dimension: a multiple of 32 from 32 to AC_SCAN_MAX_DIMENSION. codes holds capacity codes of
+ * ac_scan_code_bytes(dimension) bytes back to back, norms two floats per code; the caller owns
+ * both (these functions keep nothing). Vectors and queries must be finite.
+ */
+#define AC_SCAN_MAX_DIMENSION 65536
+
+/* Bytes of one code, or 0 when dimension is not one the scan takes. */
+AC_API int64_t ac_scan_code_bytes(int32_t dimension);
+
+/* Writes the code of vector (dimension floats) into slot `slot` (0 <= slot < capacity) of codes
+ * and norms. A vector too large for fp16 scales (an element beyond 8 million) gets a zero code,
+ * which stays correct (its bound is its whole norm), only slower to search. */
+AC_API int ac_scan_encode(const float *vector, int32_t dimension, uint8_t *codes, float *norms, int64_t capacity,
+                          int64_t slot);
+
+/*
+ * The candidates among the first n (<= 2^31 - 1) codes for the k (>= 1) highest inner products
+ * with query of at least min_score: their slots, ascending, in slots[0..min(*count, capacity)),
+ * and their number in *count. *count > capacity means not all fitted: call again with more
+ * room, or score every vector. AC_ERR_UNSUPPORTED for a query too large for fp16 scales (the
+ * caller then scores every vector). On the calling thread, which keeps n floats of scratch.
+ */
+AC_API int ac_scan_candidates(const uint8_t *codes, const float *norms, int64_t n, int32_t dimension,
+                              const float *query, int32_t k, float min_score, int32_t *slots, int32_t capacity,
+                              int64_t *count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,6 +3,7 @@
 // Nothing thrown inside the engine crosses the C boundary: every entry point catches, records a
 // thread-local message for ac_last_error() and returns a status. Arguments are checked here,
 // before any engine code runs, so the engine itself only sees valid input.
+#include <cmath>
 #include <cstring>
 #include <exception>
 #include <new>
@@ -11,6 +12,7 @@
 #include "agentcouncil.h"
 #include "engine.h"
 #include "kernels.h"
+#include "scan.h"
 
 struct ac_model {
     ac::Model *impl;  // one of the model's references
@@ -52,6 +54,18 @@ int guarded(const char *function, Body &&body) noexcept {
 
 constexpr int32_t kMaxContext = 1 << 20;
 constexpr int32_t kMaxThreads = 256;
+
+bool scan_dimension_ok(int32_t dimension) {
+    return dimension >= 32 && dimension <= AC_SCAN_MAX_DIMENSION && dimension % 32 == 0;
+}
+
+// The index of the first non-finite element of v[0..n), or -1.
+int64_t first_non_finite(const float *v, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+        if (!std::isfinite(v[i])) return i;
+    }
+    return -1;
+}
 
 }  // namespace
 
@@ -162,6 +176,54 @@ int ac_kv_copy(const ac_context *src, ac_context *dst, int32_t n) {
             d.n_past = n;
         } else {
             ac::copy_kv(s, d, n);
+        }
+        return ok();
+    });
+}
+
+int64_t ac_scan_code_bytes(int32_t dimension) {
+    return scan_dimension_ok(dimension) ? static_cast<int64_t>(ac::scan_code_bytes(dimension)) : 0;
+}
+
+int ac_scan_encode(const float *vector, int32_t dimension, uint8_t *codes, float *norms, int64_t capacity, int64_t slot) {
+    return guarded("ac_scan_encode", [&] {
+        if (vector == nullptr || codes == nullptr || norms == nullptr) {
+            return fail(AC_ERR_INVALID_ARGUMENT, "ac_scan_encode: vector, codes or norms is NULL");
+        }
+        if (!scan_dimension_ok(dimension)) {
+            return fail(AC_ERR_INVALID_ARGUMENT, "ac_scan_encode: dimension " + std::to_string(dimension) +
+                                                     " is not a multiple of 32 in 32.." + std::to_string(AC_SCAN_MAX_DIMENSION));
+        }
+        if (slot < 0 || slot >= capacity) {
+            return fail(AC_ERR_INVALID_ARGUMENT,
+                        "ac_scan_encode: slot " + std::to_string(slot) + " outside 0.." + std::to_string(capacity - 1));
+        }
+        const int64_t bad = first_non_finite(vector, dimension);
+        if (bad >= 0) return fail(AC_ERR_INVALID_ARGUMENT, "ac_scan_encode: element " + std::to_string(bad) + " is not finite");
+        ac::scan_encode(vector, dimension, codes + slot * ac::scan_code_bytes(dimension), norms + 2 * slot);
+        return ok();
+    });
+}
+
+int ac_scan_candidates(const uint8_t *codes, const float *norms, int64_t n, int32_t dimension, const float *query,
+                       int32_t k, float min_score, int32_t *slots, int32_t capacity, int64_t *count) {
+    return guarded("ac_scan_candidates", [&] {
+        if (codes == nullptr || norms == nullptr || query == nullptr || slots == nullptr || count == nullptr) {
+            return fail(AC_ERR_INVALID_ARGUMENT, "ac_scan_candidates: codes, norms, query, slots or count is NULL");
+        }
+        if (!scan_dimension_ok(dimension)) {
+            return fail(AC_ERR_INVALID_ARGUMENT, "ac_scan_candidates: dimension " + std::to_string(dimension) +
+                                                     " is not a multiple of 32 in 32.." + std::to_string(AC_SCAN_MAX_DIMENSION));
+        }
+        if (n < 0 || n > INT32_MAX || k < 1 || capacity < 0 || std::isnan(min_score)) {
+            return fail(AC_ERR_INVALID_ARGUMENT, "ac_scan_candidates: n " + std::to_string(n) + ", k " + std::to_string(k) +
+                                                     ", capacity " + std::to_string(capacity) +
+                                                     " or min_score NaN: need 0 <= n < 2^31, k >= 1, capacity >= 0");
+        }
+        const int64_t bad = first_non_finite(query, dimension);
+        if (bad >= 0) return fail(AC_ERR_INVALID_ARGUMENT, "ac_scan_candidates: query element " + std::to_string(bad) + " is not finite");
+        if (!ac::scan_candidates(codes, norms, n, dimension, query, k, min_score, slots, capacity, count)) {
+            return fail(AC_ERR_UNSUPPORTED, "ac_scan_candidates: the query is too large for 8-bit codes");
         }
         return ok();
     });

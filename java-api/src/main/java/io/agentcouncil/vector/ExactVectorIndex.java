@@ -8,8 +8,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Exact search: a search scores every vector of its session, one sequential pass over the
- * session's contiguous array (see {@link FlatVectors}) into a {@code k}-sized heap. The cost is
- * linear in the session's size and independent of every other session's.
+ * session's contiguous array (see {@link FlatVectors}; in sessions of at least
+ * {@value FlatVectors#CODED_FROM}, a pass over 8-bit codes that leaves a few candidates to score)
+ * into a {@code k}-sized heap. The cost is linear in the session's size and independent of every
+ * other session's.
  *
  * <p>Each session has a read-write lock: searches share it, an add or removal holds it for the
  * copy of one vector. A session that loses its last vector is dropped from the index.
@@ -57,7 +59,11 @@ final class ExactVectorIndex implements VectorIndex {
             if (p.remove(key)) {
                 size.decrementAndGet();
             }
-            return p.isEmpty() ? null : p;
+            if (p.isEmpty()) {
+                p.close();
+                return null;
+            }
+            return p;
         });
     }
 
@@ -87,6 +93,7 @@ final class ExactVectorIndex implements VectorIndex {
     @Override
     public void close() {
         closed = true;
+        sessions.values().forEach(Partition::close);
         sessions.clear();
         size.set(0);
     }
@@ -98,12 +105,12 @@ final class ExactVectorIndex implements VectorIndex {
     }
 
     /** One session's vectors behind its lock. */
-    private static final class Partition {
+    private static final class Partition implements AutoCloseable {
         private final ReadWriteLock lock = new ReentrantReadWriteLock();
         private final FlatVectors vectors;
 
         Partition(int dimension) {
-            vectors = new FlatVectors(dimension);
+            vectors = new FlatVectors(dimension, true);
         }
 
         boolean put(long key, float[] vector) {
@@ -146,6 +153,16 @@ final class ExactVectorIndex implements VectorIndex {
             lock.writeLock().lock();
             try {
                 vectors.trim();
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            lock.writeLock().lock();
+            try {
+                vectors.close();
             } finally {
                 lock.writeLock().unlock();
             }

@@ -8,9 +8,15 @@ import java.util.function.LongPredicate;
  * {@code i} at {@code [i * dimension, (i + 1) * dimension)}), so a scan is a single sequential
  * pass that the hardware prefetcher can stream. Removal moves the last vector into the hole, so
  * the array stays dense without tombstones. Not thread-safe: the owner locks.
+ *
+ * <p>Coded, from {@value #CODED_FROM} vectors on, the scan reads 8-bit codes of the vectors
+ * ({@link VectorCodes}) and rescores only the candidates they leave with the floats: the same
+ * results from a quarter of the bytes, for another 27% of memory (408 bytes a 384-d vector,
+ * off-heap). Below that a float scan is as quick.
  */
-final class FlatVectors {
+final class FlatVectors implements AutoCloseable {
 
+    static final int CODED_FROM = 1024;
     private static final int INITIAL_CAPACITY = 4;
 
     private final int dimension;
@@ -20,9 +26,18 @@ final class FlatVectors {
     private long[] keys;
     private int size;
     private final LongIntMap slots = new LongIntMap();
+    private final boolean coded;
+    private VectorCodes codes;
 
+    /** Float scans only. */
     FlatVectors(int dimension) {
+        this(dimension, false);
+    }
+
+    /** {@code coded}: scans through codes once the session is large, where the dimension allows. */
+    FlatVectors(int dimension, boolean coded) {
         this.dimension = dimension;
+        this.coded = coded && VectorCodes.supports(dimension);
         this.maxVectors = (Integer.MAX_VALUE - 8) / dimension;
         this.data = new float[INITIAL_CAPACITY * dimension];
         this.keys = new long[INITIAL_CAPACITY];
@@ -34,6 +49,11 @@ final class FlatVectors {
 
     boolean isEmpty() {
         return size == 0;
+    }
+
+    /** Whether scans go through codes now. */
+    boolean coded() {
+        return codes != null;
     }
 
     boolean contains(long key) {
@@ -53,6 +73,14 @@ final class FlatVectors {
             slots.put(key, slot);
         }
         System.arraycopy(vector, 0, data, slot * dimension, dimension);
+        if (codes != null) {
+            codes.put(slot, vector);
+        } else if (coded && size >= CODED_FROM) {
+            codes = new VectorCodes(dimension, keys.length);
+            for (int i = 0; i < size; i++) {
+                codes.put(i, vector(i));
+            }
+        }
         return added;
     }
 
@@ -67,6 +95,9 @@ final class FlatVectors {
             System.arraycopy(data, last * dimension, data, slot * dimension, dimension);
             keys[slot] = keys[last];
             slots.put(keys[slot], slot);
+            if (codes != null) {
+                codes.put(slot, vector(slot));
+            }
         }
         return true;
     }
@@ -89,6 +120,17 @@ final class FlatVectors {
     /** Offers every vector's score against {@code query} to {@code top}. */
     void scan(float[] query, TopK top) {
         float[] d = data;
+        if (codes != null) {
+            int[] candidates = VectorCodes.slotsBuffer();
+            int n = codes.candidates(size, query, top.k(), top.floor(), candidates);
+            if (n >= 0) {
+                for (int i = 0; i < n; i++) {
+                    int slot = candidates[i];
+                    top.offer(keys[slot], VectorMath.dot(d, slot * dimension, query));
+                }
+                return;
+            }
+        }
         for (int slot = 0, offset = 0; slot < size; slot++, offset += dimension) {
             top.offer(keys[slot], VectorMath.dot(d, offset, query));
         }
@@ -112,6 +154,18 @@ final class FlatVectors {
         if (keys.length > 2 * capacity) {
             data = Arrays.copyOf(data, capacity * dimension);
             keys = Arrays.copyOf(keys, capacity);
+            if (codes != null) {
+                codes.resize(capacity, size);
+            }
+        }
+    }
+
+    /** Frees the codes' native memory (which the garbage collector would free, later). */
+    @Override
+    public void close() {
+        if (codes != null) {
+            codes.close();
+            codes = null;
         }
     }
 
@@ -122,5 +176,8 @@ final class FlatVectors {
         int capacity = (int) Math.min(maxVectors, 2L * keys.length);
         data = Arrays.copyOf(data, capacity * dimension);
         keys = Arrays.copyOf(keys, capacity);
+        if (codes != null) {
+            codes.resize(capacity, size);
+        }
     }
 }

@@ -28,6 +28,14 @@ final class TopK {
         this.keys = new long[k];
     }
 
+    int k() {
+        return k;
+    }
+
+    float floor() {
+        return floor;
+    }
+
     /** Offers a candidate; kept if it is among the best {@code k} so far. */
     void offer(long key, float score) {
         if (!(score >= floor)) {

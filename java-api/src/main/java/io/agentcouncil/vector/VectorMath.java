@@ -41,6 +41,11 @@ final class VectorMath {
         if (vector.length != dimension) {
             throw new IllegalArgumentException("vector has " + vector.length + " dimensions, the index " + dimension);
         }
+        for (int i = 0; i < vector.length; i++) {
+            if (!Float.isFinite(vector[i])) {
+                throw new IllegalArgumentException("vector element " + i + " is " + vector[i] + ", not a finite number");
+            }
+        }
     }
 
     static void checkSession(String session) {
