@@ -72,6 +72,8 @@ final class AccuracyComputePlot {
         // Agent-0 alone and the council alone.
         point(g, table.get(0), maxMs, maxAcc, new Color(200, 60, 30));
         point(g, table.get(1), maxMs, maxAcc, new Color(20, 140, 60));
+        // What no gate can beat (CascadeEval: the oracle lines).
+        table.stream().filter(l -> l.name().startsWith("oracle")).forEach(l -> point(g, l, maxMs, maxAcc, Color.GRAY));
         g.dispose();
         ImageIO.write(img, "png", png.toFile());
     }

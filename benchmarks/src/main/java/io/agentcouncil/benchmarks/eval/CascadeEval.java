@@ -36,7 +36,13 @@ import java.util.Map;
  * "Agent-0's answer where its confidence is at least g, else the council's", and its compute is
  * Agent-0's for every question plus the council's for the escalated ones: one pass gives every
  * gate. Compute is counted two ways, wall milliseconds of the stages and tokens (prompt
- * tokens evaluated plus tokens generated). Writes {@code cascade-eval.json} (per-question rows,
+ * tokens evaluated plus tokens generated).
+ *
+ * <p>Two more lines bound what any gate could do with these two tiers. The oracle gate knows the
+ * answers: it escalates exactly the questions Agent-0 gets wrong and the council right, the most
+ * accuracy for the least compute. "oracle, early" is that gate at no cost for Agent-0's part of
+ * an escalated question (a perfect decide-early); no cascade that asks Agent-0 first spends less.
+ * Writes {@code cascade-eval.json} (per-question rows,
  * the table) and {@code cascade-eval.png} (accuracy against milliseconds) to {@code --out}.
  */
 public final class CascadeEval {
@@ -139,6 +145,23 @@ public final class CascadeEval {
             }
             lines.add(new Line("cascade", g, correct / (double) n, ms / n, tokens / n, escalated / (double) n));
         }
+        int correct = 0;
+        int escalated = 0;
+        double ms = 0;
+        double tokens = 0;
+        double keptMs = 0;
+        double keptTokens = 0;
+        for (Row r : rows) {
+            boolean up = !r.agent0Correct() && r.councilCorrect();
+            escalated += up ? 1 : 0;
+            correct += (r.agent0Correct() || up) ? 1 : 0;
+            ms += r.agent0Ms() + (up ? r.councilMs() : 0);
+            tokens += r.agent0Tokens() + (up ? r.councilTokens() : 0);
+            keptMs += up ? r.councilMs() : r.agent0Ms();
+            keptTokens += up ? r.councilTokens() : r.agent0Tokens();
+        }
+        lines.add(new Line("oracle gate", Double.NaN, correct / (double) n, ms / n, tokens / n, escalated / (double) n));
+        lines.add(new Line("oracle, early", Double.NaN, correct / (double) n, keptMs / n, keptTokens / n, escalated / (double) n));
         return lines;
     }
 
