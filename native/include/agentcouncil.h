@@ -197,11 +197,14 @@ AC_API int ac_scan_encode(const float *vector, int32_t dimension, uint8_t *codes
  * with query of at least min_score: their slots, ascending, in slots[0..min(*count, capacity)),
  * and their number in *count. *count > capacity means not all fitted: call again with more
  * room, or score every vector. AC_ERR_UNSUPPORTED for a query too large for fp16 scales (the
- * caller then scores every vector). On the calling thread, which keeps n floats of scratch.
+ * caller then scores every vector). Scores on the calling thread, which keeps n floats of
+ * scratch, and on up to threads - 1 (1 <= threads <= AC_SCAN_MAX_THREADS) helper threads it
+ * starts and joins, one per 32,768 codes at most.
  */
+#define AC_SCAN_MAX_THREADS 64
 AC_API int ac_scan_candidates(const uint8_t *codes, const float *norms, int64_t n, int32_t dimension,
-                              const float *query, int32_t k, float min_score, int32_t *slots, int32_t capacity,
-                              int64_t *count);
+                              const float *query, int32_t k, float min_score, int32_t threads, int32_t *slots,
+                              int32_t capacity, int64_t *count);
 
 #ifdef __cplusplus
 }

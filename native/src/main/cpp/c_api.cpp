@@ -206,7 +206,7 @@ int ac_scan_encode(const float *vector, int32_t dimension, uint8_t *codes, float
 }
 
 int ac_scan_candidates(const uint8_t *codes, const float *norms, int64_t n, int32_t dimension, const float *query,
-                       int32_t k, float min_score, int32_t *slots, int32_t capacity, int64_t *count) {
+                       int32_t k, float min_score, int32_t threads, int32_t *slots, int32_t capacity, int64_t *count) {
     return guarded("ac_scan_candidates", [&] {
         if (codes == nullptr || norms == nullptr || query == nullptr || slots == nullptr || count == nullptr) {
             return fail(AC_ERR_INVALID_ARGUMENT, "ac_scan_candidates: codes, norms, query, slots or count is NULL");
@@ -215,14 +215,16 @@ int ac_scan_candidates(const uint8_t *codes, const float *norms, int64_t n, int3
             return fail(AC_ERR_INVALID_ARGUMENT, "ac_scan_candidates: dimension " + std::to_string(dimension) +
                                                      " is not a multiple of 32 in 32.." + std::to_string(AC_SCAN_MAX_DIMENSION));
         }
-        if (n < 0 || n > INT32_MAX || k < 1 || capacity < 0 || std::isnan(min_score)) {
+        if (n < 0 || n > INT32_MAX || k < 1 || capacity < 0 || std::isnan(min_score) || threads < 1 ||
+            threads > AC_SCAN_MAX_THREADS) {
             return fail(AC_ERR_INVALID_ARGUMENT, "ac_scan_candidates: n " + std::to_string(n) + ", k " + std::to_string(k) +
-                                                     ", capacity " + std::to_string(capacity) +
-                                                     " or min_score NaN: need 0 <= n < 2^31, k >= 1, capacity >= 0");
+                                                     ", threads " + std::to_string(threads) + ", capacity " +
+                                                     std::to_string(capacity) + " or min_score NaN: need 0 <= n < 2^31, k >= 1, " +
+                                                     "1 <= threads <= " + std::to_string(AC_SCAN_MAX_THREADS) + ", capacity >= 0");
         }
         const int64_t bad = first_non_finite(query, dimension);
         if (bad >= 0) return fail(AC_ERR_INVALID_ARGUMENT, "ac_scan_candidates: query element " + std::to_string(bad) + " is not finite");
-        if (!ac::scan_candidates(codes, norms, n, dimension, query, k, min_score, slots, capacity, count)) {
+        if (!ac::scan_candidates(codes, norms, n, dimension, query, k, min_score, threads, slots, capacity, count)) {
             return fail(AC_ERR_UNSUPPORTED, "ac_scan_candidates: the query is too large for 8-bit codes");
         }
         return ok();

@@ -22,9 +22,10 @@ void scan_encode(const float *x, int32_t dimension, uint8_t *code, float *norms)
 
 // The candidates among n codes (scan_encode's codes back to back, and their norms pairs) for
 // the k highest scores of at least min_score against query: their slots in ascending order in
-// slots[0..min(*count, capacity)), their number in *count. False, with nothing written, when
-// the query's own scale overflows fp16.
+// slots[0..min(*count, capacity)), their number in *count. Scores on up to `threads` threads
+// (the caller's and helpers it starts and joins), where the codes are many enough. False, with
+// nothing written, when the query's own scale overflows fp16.
 bool scan_candidates(const uint8_t *codes, const float *norms, int64_t n, int32_t dimension, const float *query,
-                     int32_t k, float min_score, int32_t *slots, int32_t capacity, int64_t *count);
+                     int32_t k, float min_score, int32_t threads, int32_t *slots, int32_t capacity, int64_t *count);
 
 }  // namespace ac

@@ -5,6 +5,7 @@ import io.agentcouncil.StreamListener.StreamToken;
 import io.agentcouncil.cloud.CloudFallback;
 import io.agentcouncil.cloud.CloudResult;
 import io.agentcouncil.confidence.ConfidenceEstimator;
+import io.agentcouncil.confidence.TokenProbabilityEstimator;
 import io.agentcouncil.council.Answer;
 import io.agentcouncil.council.CouncilPolicy;
 import io.agentcouncil.council.Router;
@@ -152,7 +153,7 @@ public final class AgentCouncil implements AutoCloseable {
         }
         agent0Owned = b.agent0.owned();
         for (Specialist s : b.specialists) {
-            specialists.put(s.name(), new SpecialistModel(s, b.threads));
+            specialists.put(s.name(), new SpecialistModel(s, b.threads, memberEstimator(s, estimator)));
         }
         specialistInfos = b.specialists.stream().map(Specialist::info).toList();
         AtomicInteger n = new AtomicInteger();
@@ -475,6 +476,23 @@ public final class AgentCouncil implements AutoCloseable {
      * A specialist's answer on a fresh cache, streamed to {@code live} if not null; or null (and a
      * stage saying why) when it cannot load.
      */
+    /**
+     * A member's own estimator if it has one; else the council's, calibrated for the member's
+     * model where the council's is the default (the minimum token probability, uncalibrated) and
+     * the model's calibration for it is known (roster models: {@code models.json}). So that the
+     * default policy compares calibrated confidences, not one model's raw scores with another's.
+     */
+    static ConfidenceEstimator memberEstimator(Specialist s, ConfidenceEstimator council) {
+        if (s.estimator() != null) {
+            return s.estimator();
+        }
+        if (!council.equals(TokenProbabilityEstimator.defaults())) {
+            return council;
+        }
+        return s.source().calibration().map(c -> (ConfidenceEstimator) TokenProbabilityEstimator.defaults().calibrated(c.a(), c.b()))
+                .orElse(council);
+    }
+
     private Answer consult(SpecialistModel member, List<ChatMessage> conversation, List<Stage> stages, StreamListener live) {
         Specialist s = member.specialist;
         SpecialistModel.Loaded loaded;
@@ -489,7 +507,7 @@ public final class AgentCouncil implements AutoCloseable {
             return null;
         }
         LanguageModel model = loaded.model();
-        ConfidenceEstimator est = s.estimator() != null ? s.estimator() : estimator;
+        ConfidenceEstimator est = member.estimator();
         long t0 = System.nanoTime();
         try (Generator g = Generator.open(model, Math.min(model.trainedContextLength(), specialistContextLength))) {
             String name = model.name();

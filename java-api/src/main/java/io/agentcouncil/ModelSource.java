@@ -4,9 +4,11 @@ import io.agentcouncil.engine.LanguageModel;
 import io.agentcouncil.engine.LocalModel;
 import io.agentcouncil.engine.LocalModelOptions;
 import io.agentcouncil.models.ModelRoster;
+import io.agentcouncil.models.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where a council member's weights come from. Agent-0 is loaded when the council is built;
@@ -21,6 +23,14 @@ public interface ModelSource {
     /** Whether the council closes what {@link #load} returned. */
     default boolean owned() {
         return true;
+    }
+
+    /**
+     * How to calibrate the default confidence estimator for this model, where that was fitted:
+     * roster models carry it in {@code models.json}; other sources have none.
+     */
+    default Optional<ModelSpec.Calibration> calibration() {
+        return Optional.empty();
     }
 
     /** A GGUF file; the model is named after the file. */
@@ -50,6 +60,11 @@ public interface ModelSource {
             public LanguageModel load(int threads) throws IOException {
                 Path file = ModelRoster.get().resolve(name);
                 return LocalModel.load(file, LocalModelOptions.defaults().withThreads(threads).withName(name));
+            }
+
+            @Override
+            public Optional<ModelSpec.Calibration> calibration() {
+                return ModelRoster.get().find(name).map(ModelSpec::confidenceCalibration);
             }
 
             @Override

@@ -1,5 +1,6 @@
 package io.agentcouncil;
 
+import io.agentcouncil.confidence.ConfidenceEstimator;
 import io.agentcouncil.council.Specialist;
 import io.agentcouncil.engine.LanguageModel;
 import java.io.IOException;
@@ -17,14 +18,21 @@ final class SpecialistModel {
 
     final Specialist specialist;
     private final int threads;
+    private final ConfidenceEstimator estimator;
     private volatile LanguageModel model;
     private volatile Duration loadTime = Duration.ZERO;
     private volatile String failure;
     private boolean closed;
 
-    SpecialistModel(Specialist specialist, int threads) {
+    SpecialistModel(Specialist specialist, int threads, ConfidenceEstimator estimator) {
         this.specialist = specialist;
         this.threads = threads;
+        this.estimator = estimator;
+    }
+
+    /** What scores this member's answers. */
+    ConfidenceEstimator estimator() {
+        return estimator;
     }
 
     Loaded get() throws IOException {

@@ -89,6 +89,17 @@ public final class TokenProbabilityEstimator implements ConfidenceEstimator {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof TokenProbabilityEstimator t && t.quantile == quantile && t.slope == slope
+                && t.intercept == intercept;
+    }
+
+    @Override
+    public int hashCode() {
+        return Double.hashCode(quantile) * 31 * 31 + Double.hashCode(slope) * 31 + Double.hashCode(intercept);
+    }
+
+    @Override
     public String toString() {
         return "TokenProbabilityEstimator[q=" + quantile + ", a=" + slope + ", b=" + intercept + "]";
     }

@@ -17,5 +17,13 @@ public record ModelSpec(
         String role,
         String specialty,
         @JsonProperty("default") boolean fetchedByDefault,
-        String description) {
+        String description,
+        @JsonProperty("confidence_calibration") Calibration confidenceCalibration) {
+
+    /**
+     * Platt parameters for this model's answers under the default confidence estimator (the
+     * minimum token probability): {@code sigmoid(a * logit(raw) + b)}, fitted by the benchmarks'
+     * {@code ConfidenceEval} on labelled questions. Null in the roster where never fitted.
+     */
+    public record Calibration(double a, double b) {}
 }

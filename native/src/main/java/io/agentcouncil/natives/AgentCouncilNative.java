@@ -64,6 +64,7 @@ public final class AgentCouncilNative {
     public static native int ac_kv_copy(@Const ContextHandle src, ContextHandle dst, int n);
 
     public static final int AC_SCAN_MAX_DIMENSION = 65536;
+    public static final int AC_SCAN_MAX_THREADS = 64;
 
     public static native @Cast("int64_t") long ac_scan_code_bytes(int dimension);
 
@@ -71,7 +72,8 @@ public final class AgentCouncilNative {
             FloatPointer norms, @Cast("int64_t") long capacity, @Cast("int64_t") long slot);
 
     public static native int ac_scan_candidates(@Cast("const uint8_t*") BytePointer codes, @Const FloatPointer norms,
-            @Cast("int64_t") long n, int dimension, @Const float[] query, int k, float minScore, int[] slots, int capacity,
+            @Cast("int64_t") long n, int dimension, @Const float[] query, int k, float minScore, int threads, int[] slots,
+            int capacity,
             @Cast("int64_t*") long[] count);
 
     /** {@code ac_model*}: an opaque handle; the address is set by {@link #ac_model_load}. */

@@ -46,6 +46,18 @@ class AgentCouncilScanTest {
     }
 
     @Test
+    void helperThreadsFindTheSameCandidates() {
+        // 100,000 codes: past 32,768 per thread, so 3 threads score 3 ranges.
+        Random random = new Random(10);
+        float[][] vectors = IntStream.range(0, 100_000).mapToObj(i -> unit(gaussian(random))).toArray(float[][]::new);
+        for (int q = 0; q < 3; q++) {
+            float[] query = unit(gaussian(random));
+            checkTopK(vectors, query, 10, -1f, true, 3);
+            checkTopK(vectors, query, 1, -1f, true, 2);
+        }
+    }
+
+    @Test
     void candidatesHoldTheTopKAmongNearDuplicatesAndTies() {
         // The hard case for bounds: many scores within the codes' error of each other.
         Random random = new Random(2);
@@ -80,7 +92,7 @@ class AgentCouncilScanTest {
     void aQueryTooLargeForItsCodeIsUnsupported() {
         Coded coded = new Coded(new float[][] {gaussian(new Random(4))});
         float[] query = scale(gaussian(new Random(5)), 1e9f);
-        assertEquals(AC_ERR_UNSUPPORTED, ac_scan_candidates(coded.codes, coded.norms, 1, DIMENSION, query, 1, -1f,
+        assertEquals(AC_ERR_UNSUPPORTED, ac_scan_candidates(coded.codes, coded.norms, 1, DIMENSION, query, 1, -1f, 1,
                 new int[1], 1, new long[1]));
         assertTrue(ac_last_error().contains("too large"), ac_last_error());
     }
@@ -92,7 +104,7 @@ class AgentCouncilScanTest {
         Coded coded = new Coded(same);
         int[] slots = new int[8];
         long[] count = new long[1];
-        assertEquals(AC_OK, ac_scan_candidates(coded.codes, coded.norms, same.length, DIMENSION, same[0], 1, -1f,
+        assertEquals(AC_OK, ac_scan_candidates(coded.codes, coded.norms, same.length, DIMENSION, same[0], 1, -1f, 1,
                 slots, slots.length, count), ac_last_error());
         assertEquals(50, count[0], "equal vectors are all candidates");
     }
@@ -108,14 +120,17 @@ class AgentCouncilScanTest {
         v[3] = Float.NaN;
         assertEquals(AC_ERR_INVALID_ARGUMENT, ac_scan_encode(v, DIMENSION, coded.codes, coded.norms, 1, 0));
         assertTrue(ac_last_error().contains("element 3 is not finite"), ac_last_error());
-        assertEquals(AC_ERR_INVALID_ARGUMENT, ac_scan_candidates(coded.codes, coded.norms, 1, DIMENSION, v, 1, -1f,
+        assertEquals(AC_ERR_INVALID_ARGUMENT, ac_scan_candidates(coded.codes, coded.norms, 1, DIMENSION, v, 1, -1f, 1,
                 new int[1], 1, new long[1]));
         float[] q = gaussian(new Random(9));
-        assertEquals(AC_ERR_INVALID_ARGUMENT, ac_scan_candidates(coded.codes, coded.norms, 1, DIMENSION, q, 0, -1f,
+        assertEquals(AC_ERR_INVALID_ARGUMENT, ac_scan_candidates(coded.codes, coded.norms, 1, DIMENSION, q, 0, -1f, 1,
                 new int[1], 1, new long[1]));
-        assertEquals(AC_ERR_INVALID_ARGUMENT, ac_scan_candidates(coded.codes, coded.norms, 1, DIMENSION, q, 1, Float.NaN,
+        assertEquals(AC_ERR_INVALID_ARGUMENT, ac_scan_candidates(coded.codes, coded.norms, 1, DIMENSION, q, 1, Float.NaN, 1,
                 new int[1], 1, new long[1]));
-        assertEquals(AC_ERR_INVALID_ARGUMENT, ac_scan_candidates(null, coded.norms, 1, DIMENSION, q, 1, -1f,
+        assertEquals(AC_ERR_INVALID_ARGUMENT, ac_scan_candidates(coded.codes, coded.norms, 1, DIMENSION, q, 1, -1f, 0,
+                new int[1], 1, new long[1]));
+        assertTrue(ac_last_error().contains("threads 0"), ac_last_error());
+        assertEquals(AC_ERR_INVALID_ARGUMENT, ac_scan_candidates(null, coded.norms, 1, DIMENSION, q, 1, -1f, 1,
                 new int[1], 1, new long[1]));
         assertTrue(ac_last_error().contains("NULL"), ac_last_error());
     }
@@ -125,11 +140,15 @@ class AgentCouncilScanTest {
      * none far below the k-th score, so that the bounds are of use.
      */
     private static void checkTopK(float[][] vectors, float[] query, int k, float minScore, boolean tight) {
+        checkTopK(vectors, query, k, minScore, tight, 1);
+    }
+
+    private static void checkTopK(float[][] vectors, float[] query, int k, float minScore, boolean tight, int threads) {
         Coded coded = new Coded(vectors);
         int[] slots = new int[vectors.length];
         long[] count = new long[1];
         assertEquals(AC_OK, ac_scan_candidates(coded.codes, coded.norms, vectors.length, DIMENSION, query, k, minScore,
-                slots, slots.length, count), ac_last_error());
+                threads, slots, slots.length, count), ac_last_error());
         int found = (int) count[0];
         int[] candidates = Arrays.copyOf(slots, found);
         for (int i = 1; i < found; i++) {
