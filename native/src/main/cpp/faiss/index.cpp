@@ -11,15 +11,15 @@
 #include <faiss/impl/DistanceComputer.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/HNSW.h>
-#include <faiss/impl/IDSelector.h>
-#include <faiss/utils/Heap.h>
 
 #include <algorithm>
 #include <climits>
+#include <limits>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <new>
+#include <queue>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -74,16 +74,6 @@ struct KernelFlatIP final : faiss::IndexFlatIP {
     }
 };
 
-// The filter of every search: only nodes whose flag is set (published, not removed, not
-// replaced) may be returned. The walk still passes through the others.
-struct SearchableNodes final : faiss::IDSelector {
-    explicit SearchableNodes(const std::vector<uint8_t> &searchable) : flags(searchable) {}
-
-    bool is_member(idx_t node) const override { return flags[static_cast<std::size_t>(node)] != 0; }
-
-    const std::vector<uint8_t> &flags;
-};
-
 // HNSW's nodes are int ("storage_idx_t"), so a graph holds at most this many.
 constexpr int64_t kMaxNodes = INT_MAX;
 
@@ -123,6 +113,88 @@ int invalid(const char *function, const char *what) {
     return fail(AC_FAISS_ERR_INVALID_ARGUMENT, std::string(function) + ": " + what);
 }
 
+// Cache lines of a stored vector, requested before its distance is computed: a walk's cost is
+// the memory latency of the vectors it visits, and asking for a node's unvisited neighbours all
+// at once overlaps those latencies instead of paying them one after the other (hnswlib does the
+// same; FAISS 1.7.3's own HNSW::search does not).
+void prefetch_vector(const uint8_t *codes, std::size_t code_size, idx_t node) {
+    const uint8_t *p = codes + static_cast<std::size_t>(node) * code_size;
+    for (std::size_t off = 0; off < code_size; off += 64) __builtin_prefetch(p + off);
+}
+
+// HNSW's search over FAISS's graph: a greedy descent through the upper levels, then a beam of
+// ef candidates on level 0 (hnswlib's searchBaseLayerST, with its filter rule: every node is
+// walked through, only searchable ones are kept). Distances are negated inner products. The k
+// nearest kept nodes go to out, nearest first.
+void walk(const faiss::HNSW &hnsw, const faiss::IndexFlat &storage, InnerProducts &dis, const std::vector<uint8_t> &searchable,
+          int32_t k, int32_t ef, faiss::VisitedTable &visited, std::vector<std::pair<float, idx_t>> &out) {
+    using Node = std::pair<float, idx_t>;
+    const uint8_t *codes = storage.codes.data();
+    const std::size_t code_size = storage.code_size;
+    idx_t nearest = hnsw.entry_point;
+    float d_nearest = dis(nearest);
+    for (int level = hnsw.max_level; level > 0; --level) {
+        for (bool moved = true; moved;) {
+            moved = false;
+            std::size_t begin, end;
+            hnsw.neighbor_range(nearest, level, &begin, &end);
+            for (std::size_t j = begin; j < end && hnsw.neighbors[j] >= 0; ++j) prefetch_vector(codes, code_size, hnsw.neighbors[j]);
+            for (std::size_t j = begin; j < end && hnsw.neighbors[j] >= 0; ++j) {
+                const idx_t v = hnsw.neighbors[j];
+                const float d = dis(v);
+                if (d < d_nearest) {
+                    nearest = v;
+                    d_nearest = d;
+                    moved = true;
+                }
+            }
+        }
+    }
+    ef = std::max(ef, k);
+    std::priority_queue<Node, std::vector<Node>, std::greater<Node>> candidates;  // nearest on top
+    std::priority_queue<Node> kept;                                                // farthest on top
+    const float inf = std::numeric_limits<float>::infinity();
+    float bound = inf;  // the farthest kept, once ef are kept
+    candidates.emplace(d_nearest, nearest);
+    visited.set(static_cast<int>(nearest));
+    if (searchable[static_cast<std::size_t>(nearest)]) {
+        kept.emplace(d_nearest, nearest);
+        bound = static_cast<int32_t>(kept.size()) >= ef ? kept.top().first : inf;
+    }
+    idx_t batch[512];
+    while (!candidates.empty()) {
+        const Node c = candidates.top();
+        if (c.first > bound) break;
+        candidates.pop();
+        std::size_t begin, end;
+        hnsw.neighbor_range(c.second, 0, &begin, &end);
+        int n = 0;
+        for (std::size_t j = begin; j < end && hnsw.neighbors[j] >= 0 && n < 512; ++j) {
+            const idx_t v = hnsw.neighbors[j];
+            if (visited.get(static_cast<int>(v))) continue;
+            visited.set(static_cast<int>(v));
+            prefetch_vector(codes, code_size, v);
+            batch[n++] = v;
+        }
+        for (int j = 0; j < n; ++j) {
+            const idx_t v = batch[j];
+            const float d = dis(v);
+            if (static_cast<int32_t>(kept.size()) < ef || d < bound) {
+                candidates.emplace(d, v);
+                if (searchable[static_cast<std::size_t>(v)]) {
+                    kept.emplace(d, v);
+                    if (static_cast<int32_t>(kept.size()) > ef) kept.pop();
+                    if (static_cast<int32_t>(kept.size()) >= ef) bound = kept.top().first;
+                }
+            }
+        }
+    }
+    while (static_cast<int32_t>(kept.size()) > k) kept.pop();
+    out.resize(kept.size());
+    for (std::size_t i = out.size(); i-- > 0; kept.pop()) out[i] = kept.top();
+    visited.advance();
+}
+
 }  // namespace
 
 struct ac_faiss_index {
@@ -130,9 +202,7 @@ struct ac_faiss_index {
         : storage(new KernelFlatIP(dimension)), hnsw(storage, m) {
         hnsw.own_fields = true;
         hnsw.hnsw.efConstruction = ef_construction;
-        // Set once, here. FAISS 1.7.3's HNSW::search reads both this and the efSearch of the
-        // SearchParametersHNSW it is given (recall follows the smaller): searches set that from this.
-        hnsw.hnsw.efSearch = ef_search;
+        hnsw.hnsw.efSearch = ef_search;  // read by walk()
     }
 
     std::size_t dimension() const { return static_cast<std::size_t>(hnsw.d); }
@@ -298,26 +368,18 @@ int ac_faiss_search(const ac_faiss_index *index, const float *query, int32_t k, 
         if (!t_visited || t_visited->visited.size() < total) {
             t_visited = std::make_unique<faiss::VisitedTable>(static_cast<int>(total));
         }
-        // IndexHNSW::search would do the same walk, but inside an OpenMP region (a team of
-        // threads for one query) and with a fresh visited table each time.
-        SearchableNodes filter(index->searchable);
-        faiss::SearchParametersHNSW params;
-        params.sel = &filter;
-        params.efSearch = index->hnsw.hnsw.efSearch;
+        // Not IndexHNSW::search: it would walk inside an OpenMP region (a team of threads for one
+        // query), with a fresh visited table each time and no prefetching.
         InnerProducts distances(*index->storage, -1.0f);
         distances.set_query(query);
-        std::vector<float> d(static_cast<std::size_t>(k));
-        std::vector<idx_t> nodes(static_cast<std::size_t>(k));
-        faiss::maxheap_heapify(static_cast<std::size_t>(k), d.data(), nodes.data());
-        index->hnsw.hnsw.search(distances, k, nodes.data(), d.data(), *t_visited, &params);
-        faiss::maxheap_reorder(static_cast<std::size_t>(k), d.data(), nodes.data());
+        thread_local std::vector<std::pair<float, idx_t>> t_nearest;
+        walk(index->hnsw.hnsw, *index->storage, distances, index->searchable, k, index->hnsw.hnsw.efSearch, *t_visited,
+             t_nearest);
         int32_t n = 0;
-        for (std::size_t i = 0; i < nodes.size(); i++) {
-            if (nodes[i] >= 0) {
-                ids[n] = index->ids[static_cast<std::size_t>(nodes[i])];
-                scores[n] = -d[i];
-                n++;
-            }
+        for (const auto &[d, node] : t_nearest) {
+            ids[n] = index->ids[static_cast<std::size_t>(node)];
+            scores[n] = -d;
+            n++;
         }
         *found = n;
         return ok();
