@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code exact}: the default index at {@code exactEntries} (100,000) vectors, in one
- *       session (the worst case: one scan over 154 MB) or spread over {@code exactSessions}
- *       sessions (1,000: the realistic layout, each search reading one session's 100).</li>
+ *       session (the worst case: one scan over the session's 41 MB of 8-bit codes, then the
+ *       candidates' floats) or spread over {@code exactSessions} sessions (1,000: the realistic
+ *       layout, each search reading one session's 100).</li>
  *   <li>{@code approximate}: the JVector index at {@code approxEntries} (1,000,000) in one
  *       session, searched with a beam of {@code beam} (100). Setup adds them and compacts
  *       (builds the graph): many minutes on 2 cores, so {@code -p approxEntries=200000} for a

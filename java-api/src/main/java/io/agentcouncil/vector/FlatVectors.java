@@ -12,7 +12,7 @@ import java.util.function.LongPredicate;
  * <p>Coded, from {@value #CODED_FROM} vectors on, the scan reads 8-bit codes of the vectors
  * ({@link VectorCodes}) and rescores only the candidates they leave with the floats: the same
  * results from a quarter of the bytes, for another 27% of memory (408 bytes a 384-d vector,
- * off-heap). Below that a float scan is as quick.
+ * off-heap). Below that a float scan takes a fraction of a millisecond anyway.
  */
 final class FlatVectors implements AutoCloseable {
 

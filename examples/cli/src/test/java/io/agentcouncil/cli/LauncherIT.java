@@ -70,7 +70,7 @@ class LauncherIT {
             // README: Agent-0 is unsure, the council's general member answers.
             assertEquals("The capital of France is Paris.\n", out, err);
             assertTrue(err.contains("escalated to council (confidence 0.21 < 0.65): general"), err);
-            assertTrue(err.lines().anyMatch(l -> l.startsWith("[council, confidence 0.97")), err);
+            assertTrue(err.lines().anyMatch(l -> l.startsWith("[council, confidence 1.00")), err);
         } finally {
             Files.deleteIfExists(stderr);
         }
