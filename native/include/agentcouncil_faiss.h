@@ -1,7 +1,9 @@
 /*
  * agentcouncil_faiss.h - the contract of libagentcouncil_faiss: one approximate nearest-neighbour
- * index (FAISS's HNSW graph over flat float vectors, scored by inner product) per caller-chosen
- * set of vectors, e.g. one session's memories.
+ * index (FAISS's HNSW graph, scored by inner product) per caller-chosen set of vectors, e.g. one
+ * session's memories. The graph is linked and walked over an 8-bit code of each vector (4 +
+ * dimension bytes), the candidates a search keeps are rescored with the float vectors, so the
+ * scores returned are exact inner products; each vector costs 5 * dimension + 4 bytes.
  *
  * A library of its own, separate from agentcouncil.h's engine, because it exists only where
  * FAISS does: it links Debian's static libfaiss.a (which has no C API of its own) into itself.

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <limits>
 #include <cstring>
 #include <memory>
@@ -32,46 +33,102 @@ namespace {
 
 using idx_t = faiss::Index::idx_t;
 
-// Inner products of a query (or of two stored vectors) with the stored vectors, by dot.h's
-// kernel. sign -1 turns them into the distances HNSW minimises: FAISS's IndexHNSW negates its
-// storage's similarities the same way when it links nodes, and this file does when it searches.
-class InnerProducts final : public faiss::FlatCodesDistanceComputer {
+// 8-bit codes of the stored vectors, one per node in the graph's order: a float scale (the
+// vector's largest magnitude over 127), then the vector divided by it, rounded to int8. The
+// graph is linked and walked over these, 4 + d bytes a node instead of 4 * d, because a walk's
+// cost is the memory latency of the nodes it visits; the float of a score is off by at most
+// |q| * scale * sqrt(d) / 2, which moves a walk's path a little and its rescored answer not at all.
+class Codes {
 public:
-    InnerProducts(const faiss::IndexFlat &storage, float sign)
-        : faiss::FlatCodesDistanceComputer(storage.codes.data(), storage.code_size),
-          dimension_(static_cast<std::size_t>(storage.d)),
+    explicit Codes(std::size_t dimension) : dimension_(dimension), code_size_(sizeof(float) + dimension) {}
+
+    std::size_t code_size() const { return code_size_; }
+    const uint8_t *data() const { return bytes_.data(); }
+    const uint8_t *code(idx_t node) const { return bytes_.data() + static_cast<std::size_t>(node) * code_size_; }
+
+    void append(idx_t n, const float *vectors) {
+        const std::size_t first = bytes_.size();
+        bytes_.resize(first + static_cast<std::size_t>(n) * code_size_);
+        for (idx_t i = 0; i < n; i++) {
+            encode(vectors + static_cast<std::size_t>(i) * dimension_, bytes_.data() + first + static_cast<std::size_t>(i) * code_size_);
+        }
+    }
+
+    static float scale(const uint8_t *code) {
+        float scale;
+        std::memcpy(&scale, code, sizeof scale);
+        return scale;
+    }
+
+    static const int8_t *values(const uint8_t *code) { return reinterpret_cast<const int8_t *>(code + sizeof(float)); }
+
+private:
+    void encode(const float *x, uint8_t *code) const {
+        float largest = 0.0f;
+        for (std::size_t i = 0; i < dimension_; i++) largest = std::max(largest, std::fabs(x[i]));
+        const float scale = largest / 127.0f;
+        const float inverse = scale > 0.0f ? 1.0f / scale : 0.0f;
+        std::memcpy(code, &scale, sizeof scale);
+        int8_t *q = reinterpret_cast<int8_t *>(code + sizeof(float));
+        for (std::size_t i = 0; i < dimension_; i++) {
+            q[i] = static_cast<int8_t>(std::clamp(std::lrint(x[i] * inverse), -127L, 127L));
+        }
+    }
+
+    std::size_t dimension_;
+    std::size_t code_size_;
+    std::vector<uint8_t> bytes_;
+};
+
+// Inner products of a float query (or of two stored vectors) with the stored vectors' codes, by
+// dot.h's kernels. sign -1 turns them into the distances HNSW minimises: FAISS's IndexHNSW negates
+// its storage's similarities the same way when it links nodes, and this file does when it searches.
+class CodedInnerProducts final : public faiss::FlatCodesDistanceComputer {
+public:
+    CodedInnerProducts(const Codes &stored, std::size_t dimension, float sign)
+        : faiss::FlatCodesDistanceComputer(stored.data(), stored.code_size()),
+          stored_(stored),
+          dimension_(dimension),
           sign_(sign),
-          dot_(ac_faiss::dot_kernel().dot) {}
+          kernel_(ac_faiss::dot_kernel()) {}
 
     void set_query(const float *x) override { query_ = x; }
 
     float distance_to_code(const uint8_t *code) override {
-        return sign_ * dot_(query_, reinterpret_cast<const float *>(code), dimension_);
+        return sign_ * Codes::scale(code) * kernel_.dot_q8(query_, Codes::values(code), dimension_);
     }
 
     float symmetric_dis(idx_t i, idx_t j) override {
-        return sign_ * dot_(vector(i), vector(j), dimension_);
+        const uint8_t *a = stored_.code(i);
+        const uint8_t *b = stored_.code(j);
+        const auto q8q8 = static_cast<float>(kernel_.dot_q8q8(Codes::values(a), Codes::values(b), dimension_));
+        return sign_ * Codes::scale(a) * Codes::scale(b) * q8q8;
     }
 
 private:
-    const float *vector(idx_t i) const {
-        return reinterpret_cast<const float *>(codes + static_cast<std::size_t>(i) * code_size);
-    }
-
+    const Codes &stored_;
     std::size_t dimension_;
     float sign_;
-    ac_faiss::DotFunction dot_;
+    const ac_faiss::DotKernel &kernel_;
     const float *query_ = nullptr;
 };
 
-// Flat inner-product storage whose distance computer is InnerProducts: IndexHNSW::add asks its
-// storage for one per thread, so linking runs on our kernel too.
-struct KernelFlatIP final : faiss::IndexFlatIP {
-    explicit KernelFlatIP(idx_t dimension) : faiss::IndexFlatIP(dimension) {}
+// Flat inner-product storage that also keeps the codes, and whose distance computer reads them:
+// IndexHNSW::add stores the new vectors here, then asks for one distance computer per thread to
+// link them.
+struct CodedFlatIP final : faiss::IndexFlatIP {
+    explicit CodedFlatIP(idx_t dimension) : faiss::IndexFlatIP(dimension), codes8(static_cast<std::size_t>(dimension)) {}
+
+    void add(idx_t n, const float *x) override {
+        codes8.append(n, x);
+        faiss::IndexFlatIP::add(n, x);
+    }
 
     faiss::FlatCodesDistanceComputer *get_FlatCodesDistanceComputer() const override {
-        return new InnerProducts(*this, 1.0f);
+        return new CodedInnerProducts(codes8, static_cast<std::size_t>(d), 1.0f);
     }
+
+    Codes codes8;
 };
 
 // HNSW's nodes are int ("storage_idx_t"), so a graph holds at most this many.
@@ -81,7 +138,7 @@ thread_local std::string t_last_error;
 
 // Each searching thread keeps one table of visited nodes (a byte per node) and reuses it: a
 // fresh one per search would allocate and clear a byte per node of the graph, 1 MB at a
-// million, for a walk that visits a few thousand. HNSW::search advances it after each walk.
+// million, for a walk that visits a few thousand. walk() advances it after each search.
 thread_local std::unique_ptr<faiss::VisitedTable> t_visited;
 
 int fail(int status, const std::string &message) {
@@ -113,24 +170,26 @@ int invalid(const char *function, const char *what) {
     return fail(AC_FAISS_ERR_INVALID_ARGUMENT, std::string(function) + ": " + what);
 }
 
-// Cache lines of a stored vector, requested before its distance is computed: a walk's cost is
-// the memory latency of the vectors it visits, and asking for a node's unvisited neighbours all
-// at once overlaps those latencies instead of paying them one after the other (hnswlib does the
-// same; FAISS 1.7.3's own HNSW::search does not).
-void prefetch_vector(const uint8_t *codes, std::size_t code_size, idx_t node) {
-    const uint8_t *p = codes + static_cast<std::size_t>(node) * code_size;
-    for (std::size_t off = 0; off < code_size; off += 64) __builtin_prefetch(p + off);
+// Cache lines of a stored node (code or vector), requested before its distance is computed: a
+// walk's cost is the memory latency of the nodes it visits, and asking for a node's unvisited
+// neighbours all at once overlaps those latencies instead of paying them one after the other
+// (hnswlib does the same; FAISS 1.7.3's own HNSW::search does not).
+void prefetch(const uint8_t *base, std::size_t size, idx_t node) {
+    const uint8_t *p = base + static_cast<std::size_t>(node) * size;
+    for (std::size_t off = 0; off < size; off += 64) __builtin_prefetch(p + off);
 }
 
-// HNSW's search over FAISS's graph: a greedy descent through the upper levels, then a beam of
-// ef candidates on level 0 (hnswlib's searchBaseLayerST, with its filter rule: every node is
-// walked through, only searchable ones are kept). Distances are negated inner products. The k
-// nearest kept nodes go to out, nearest first.
-void walk(const faiss::HNSW &hnsw, const faiss::IndexFlat &storage, InnerProducts &dis, const std::vector<uint8_t> &searchable,
+// HNSW's search over FAISS's graph and the codes: a greedy descent through the upper levels,
+// then a beam of ef candidates on level 0 (hnswlib's searchBaseLayerST, with its filter rule:
+// every node is walked through, only searchable ones are kept). The ef kept nodes are then
+// rescored with their float vectors, and the k best go to out as (inner product, node), best first.
+void walk(const faiss::HNSW &hnsw, const CodedFlatIP &storage, const float *query, const std::vector<uint8_t> &searchable,
           int32_t k, int32_t ef, faiss::VisitedTable &visited, std::vector<std::pair<float, idx_t>> &out) {
     using Node = std::pair<float, idx_t>;
-    const uint8_t *codes = storage.codes.data();
-    const std::size_t code_size = storage.code_size;
+    CodedInnerProducts dis(storage.codes8, static_cast<std::size_t>(storage.d), -1.0f);
+    dis.set_query(query);
+    const uint8_t *codes = storage.codes8.data();
+    const std::size_t code_size = storage.codes8.code_size();
     idx_t nearest = hnsw.entry_point;
     float d_nearest = dis(nearest);
     for (int level = hnsw.max_level; level > 0; --level) {
@@ -138,7 +197,7 @@ void walk(const faiss::HNSW &hnsw, const faiss::IndexFlat &storage, InnerProduct
             moved = false;
             std::size_t begin, end;
             hnsw.neighbor_range(nearest, level, &begin, &end);
-            for (std::size_t j = begin; j < end && hnsw.neighbors[j] >= 0; ++j) prefetch_vector(codes, code_size, hnsw.neighbors[j]);
+            for (std::size_t j = begin; j < end && hnsw.neighbors[j] >= 0; ++j) prefetch(codes, code_size, hnsw.neighbors[j]);
             for (std::size_t j = begin; j < end && hnsw.neighbors[j] >= 0; ++j) {
                 const idx_t v = hnsw.neighbors[j];
                 const float d = dis(v);
@@ -173,7 +232,7 @@ void walk(const faiss::HNSW &hnsw, const faiss::IndexFlat &storage, InnerProduct
             const idx_t v = hnsw.neighbors[j];
             if (visited.get(static_cast<int>(v))) continue;
             visited.set(static_cast<int>(v));
-            prefetch_vector(codes, code_size, v);
+            prefetch(codes, code_size, v);
             batch[n++] = v;
         }
         for (int j = 0; j < n; ++j) {
@@ -189,17 +248,28 @@ void walk(const faiss::HNSW &hnsw, const faiss::IndexFlat &storage, InnerProduct
             }
         }
     }
-    while (static_cast<int32_t>(kept.size()) > k) kept.pop();
-    out.resize(kept.size());
-    for (std::size_t i = out.size(); i-- > 0; kept.pop()) out[i] = kept.top();
     visited.advance();
+
+    const float *vectors = storage.get_xb();
+    const std::size_t dimension = static_cast<std::size_t>(storage.d);
+    const std::size_t vector_size = dimension * sizeof(float);
+    out.clear();
+    for (; !kept.empty(); kept.pop()) {
+        out.emplace_back(0.0f, kept.top().second);
+        prefetch(reinterpret_cast<const uint8_t *>(vectors), vector_size, kept.top().second);
+    }
+    const ac_faiss::DotFunction dot = ac_faiss::dot_kernel().dot;
+    for (auto &[score, node] : out) score = dot(query, vectors + static_cast<std::size_t>(node) * dimension, dimension);
+    const auto best = out.begin() + std::min<std::size_t>(out.size(), static_cast<std::size_t>(k));
+    std::partial_sort(out.begin(), best, out.end(), [](const Node &a, const Node &b) { return a.first > b.first; });
+    out.erase(best, out.end());
 }
 
 }  // namespace
 
 struct ac_faiss_index {
     ac_faiss_index(int32_t dimension, int32_t m, int32_t ef_construction, int32_t ef_search)
-        : storage(new KernelFlatIP(dimension)), hnsw(storage, m) {
+        : storage(new CodedFlatIP(dimension)), hnsw(storage, m) {
         hnsw.own_fields = true;
         hnsw.hnsw.efConstruction = ef_construction;
         hnsw.hnsw.efSearch = ef_search;  // read by walk()
@@ -207,7 +277,7 @@ struct ac_faiss_index {
 
     std::size_t dimension() const { return static_cast<std::size_t>(hnsw.d); }
 
-    KernelFlatIP *storage;  // owned by hnsw
+    CodedFlatIP *storage;  // owned by hnsw
     faiss::IndexHNSW hnsw;
     std::vector<int64_t> ids;         // by node
     std::vector<uint8_t> searchable;  // by node: 1 while published and neither removed nor replaced
@@ -370,15 +440,13 @@ int ac_faiss_search(const ac_faiss_index *index, const float *query, int32_t k, 
         }
         // Not IndexHNSW::search: it would walk inside an OpenMP region (a team of threads for one
         // query), with a fresh visited table each time and no prefetching.
-        InnerProducts distances(*index->storage, -1.0f);
-        distances.set_query(query);
         thread_local std::vector<std::pair<float, idx_t>> t_nearest;
-        walk(index->hnsw.hnsw, *index->storage, distances, index->searchable, k, index->hnsw.hnsw.efSearch, *t_visited,
+        walk(index->hnsw.hnsw, *index->storage, query, index->searchable, k, index->hnsw.hnsw.efSearch, *t_visited,
              t_nearest);
         int32_t n = 0;
-        for (const auto &[d, node] : t_nearest) {
+        for (const auto &[score, node] : t_nearest) {
             ids[n] = index->ids[static_cast<std::size_t>(node)];
-            scores[n] = -d;
+            scores[n] = score;
             n++;
         }
         *found = n;

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentcouncil.natives.AgentCouncilFaiss.FaissIndex;
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,63 @@ class AgentCouncilFaissTest {
     }
 
     @Test
+    void scoresAreExactWhereTheCodesTie() {
+        // Both 0.001 and 0.0015 round to the same 8-bit code next to 1 (a step of 1/127): the walk
+        // sees a tie, the floats' rescoring breaks it.
+        add(new float[] {1, 0.001f, 1, 0.0015f, -1, 0}, 1, 2, 3);
+        assertEquals(AC_FAISS_OK, ac_faiss_publish(index));
+        float[] scores = new float[2];
+        long[] ids = new long[2];
+        int[] found = new int[1];
+        assertEquals(AC_FAISS_OK, ac_faiss_search(index, new float[] {0, 1}, 2, scores, ids, found));
+        assertEquals(2, found[0]);
+        assertArrayEquals(new long[] {2, 1}, ids);
+        assertArrayEquals(new float[] {0.0015f, 0.001f}, scores, 1e-9f);
+    }
+
+    @Test
+    void aWalkReturnsExactInnerProductsOfItsNearestNodes() {
+        int dimension = 37;  // not a multiple of the kernels' 8, 16 or 32 lanes: the tails count
+        int n = 3000;
+        int k = 5;
+        Random random = new Random(7);
+        float[] vectors = new float[n * dimension];
+        for (int i = 0; i < vectors.length; i++) vectors[i] = (float) (random.nextGaussian() * (1 + i % 3));
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) keys[i] = 1000 + i;
+        FaissIndex graph = new FaissIndex();
+        assertEquals(AC_FAISS_OK, ac_faiss_create(dimension, 16, 64, 64, graph), ac_faiss_last_error());
+        try {
+            assertEquals(AC_FAISS_OK, ac_faiss_add(graph, n, vectors, keys), ac_faiss_last_error());
+            assertEquals(AC_FAISS_OK, ac_faiss_publish(graph), ac_faiss_last_error());
+            int hits = 0;
+            int queries = 50;
+            for (int q = 0; q < queries; q++) {
+                float[] query = new float[dimension];
+                for (int j = 0; j < dimension; j++) query[j] = (float) random.nextGaussian();
+                float[] scores = new float[k];
+                long[] ids = new long[k];
+                int[] found = new int[1];
+                assertEquals(AC_FAISS_OK, ac_faiss_search(graph, query, k, scores, ids, found), ac_faiss_last_error());
+                assertEquals(k, found[0]);
+                double[] exact = new double[n];
+                for (int i = 0; i < n; i++) exact[i] = dot(query, vectors, i * dimension);
+                for (int r = 0; r < k; r++) {
+                    double expected = exact[(int) (ids[r] - 1000)];
+                    assertEquals(expected, scores[r], 1e-4 * Math.max(1, Math.abs(expected)), "score of hit " + r);
+                    if (r > 0) assertTrue(scores[r - 1] >= scores[r], "best first");
+                }
+                double kth = Arrays.stream(exact).sorted().skip(n - k).findFirst().orElseThrow();
+                for (int r = 0; r < k; r++) if (exact[(int) (ids[r] - 1000)] >= kth) hits++;
+            }
+            double recall = hits / (double) (queries * k);
+            assertTrue(recall >= 0.9, "recall@" + k + " " + recall);
+        } finally {
+            ac_faiss_free(graph);
+        }
+    }
+
+    @Test
     void badArgumentsAreStatusesWithMessages() {
         FaissIndex none = new FaissIndex();
         assertInvalid(ac_faiss_create(0, 8, 40, 16, none), "dimension");
@@ -141,6 +199,12 @@ class AgentCouncilFaissTest {
         int[] found = new int[1];
         assertEquals(AC_FAISS_OK, ac_faiss_search(index, query, k, scores, ids, found), ac_faiss_last_error());
         return Arrays.copyOf(ids, found[0]);
+    }
+
+    private static double dot(float[] query, float[] vectors, int offset) {
+        double sum = 0;
+        for (int j = 0; j < query.length; j++) sum += (double) query[j] * vectors[offset + j];
+        return sum;
     }
 
     private long[] size() {
