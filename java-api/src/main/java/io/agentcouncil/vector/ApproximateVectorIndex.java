@@ -1,9 +1,6 @@
 package io.agentcouncil.vector;
 
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -26,51 +23,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A search takes the graph's approximate top k (see {@link JVectorGraph} and {@link FaissGraph}
  * for how each walks its graph) and merges it with an exact scan of the delta.
  */
-final class ApproximateVectorIndex implements VectorIndex {
+final class ApproximateVectorIndex extends SessionIndex<GraphSession> {
 
     /** Sessions below this many vectors are scanned exactly. */
     static final int DEFAULT_EXACT_BELOW = 2048;
 
-    private final int dimension;
     private final int exactBelow;
     private final SessionGraphs graphs;
-    private final ConcurrentHashMap<String, GraphSession> sessions = new ConcurrentHashMap<>();
-    private final AtomicInteger size = new AtomicInteger();
     private final ReentrantLock compaction = new ReentrantLock();
-    private volatile boolean closed;
 
     /** Takes {@code graphs} over: {@link #close} closes it. */
     ApproximateVectorIndex(int dimension, int exactBelow, SessionGraphs graphs) {
-        if (dimension < 1) {
-            throw new IllegalArgumentException("dimension must be at least 1, was " + dimension);
-        }
+        super(dimension);
         if (exactBelow < 1) {
             throw new IllegalArgumentException("exactBelow must be at least 1, was " + exactBelow);
         }
-        this.dimension = dimension;
         this.exactBelow = exactBelow;
         this.graphs = graphs;
     }
 
     @Override
-    public int dimension() {
-        return dimension;
-    }
-
-    @Override
-    public void add(String session, long key, float[] vector) {
-        checkOpen();
-        VectorMath.checkSession(session);
-        VectorMath.checkVector(vector, dimension);
-        // compute(): creating the session and adding to it is one step, so the compaction
-        // cannot drop the session as empty in between.
-        sessions.compute(session, (name, s) -> {
-            GraphSession target = s != null ? s : new GraphSession(dimension);
-            if (target.put(key, vector)) {
-                size.incrementAndGet();
-            }
-            return target;
-        });
+    GraphSession newSession() {
+        return new GraphSession(dimension);
     }
 
     @Override
@@ -81,18 +55,6 @@ final class ApproximateVectorIndex implements VectorIndex {
         if (s != null && s.remove(key)) {
             size.decrementAndGet();
         }
-    }
-
-    @Override
-    public List<VectorHit> search(String session, float[] query, int k, float minScore) {
-        checkOpen();
-        VectorMath.checkSearch(session, query, k, minScore, dimension);
-        TopK top = new TopK(k, minScore);
-        GraphSession s = sessions.get(session);
-        if (s != null) {
-            s.search(query, k, top);
-        }
-        return top.hits();
     }
 
     @Override
@@ -117,28 +79,15 @@ final class ApproximateVectorIndex implements VectorIndex {
     }
 
     @Override
-    public int size() {
-        return size.get();
-    }
-
-    @Override
     public void close() {
-        closed = true;
+        markClosed();
         // Waits for a compaction in progress: it may be linking nodes into a graph.
         compaction.lock();
         try {
-            sessions.values().forEach(GraphSession::close);
-            sessions.clear();
-            size.set(0);
+            closeSessions();
             graphs.close();
         } finally {
             compaction.unlock();
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("the index is closed");
         }
     }
 }

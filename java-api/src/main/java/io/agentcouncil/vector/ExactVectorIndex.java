@@ -1,8 +1,5 @@
 package io.agentcouncil.vector;
 
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -16,39 +13,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Each session has a read-write lock: searches share it, an add or removal holds it for the
  * copy of one vector. A session that loses its last vector is dropped from the index.
  */
-final class ExactVectorIndex implements VectorIndex {
-
-    private final int dimension;
-    private final ConcurrentHashMap<String, Partition> sessions = new ConcurrentHashMap<>();
-    private final AtomicInteger size = new AtomicInteger();
-    private volatile boolean closed;
+final class ExactVectorIndex extends SessionIndex<ExactVectorIndex.Partition> {
 
     ExactVectorIndex(int dimension) {
-        if (dimension < 1) {
-            throw new IllegalArgumentException("dimension must be at least 1, was " + dimension);
-        }
-        this.dimension = dimension;
+        super(dimension);
     }
 
     @Override
-    public int dimension() {
-        return dimension;
-    }
-
-    @Override
-    public void add(String session, long key, float[] vector) {
-        checkOpen();
-        VectorMath.checkSession(session);
-        VectorMath.checkVector(vector, dimension);
-        // compute() makes creating a partition and adding to it one step, so a concurrent
-        // removal cannot drop the partition in between.
-        sessions.compute(session, (s, partition) -> {
-            Partition p = partition != null ? partition : new Partition(dimension);
-            if (p.put(key, vector)) {
-                size.incrementAndGet();
-            }
-            return p;
-        });
+    Partition newSession() {
+        return new Partition(dimension);
     }
 
     @Override
@@ -68,44 +41,19 @@ final class ExactVectorIndex implements VectorIndex {
     }
 
     @Override
-    public List<VectorHit> search(String session, float[] query, int k, float minScore) {
-        checkOpen();
-        VectorMath.checkSearch(session, query, k, minScore, dimension);
-        Partition p = sessions.get(session);
-        TopK top = new TopK(k, minScore);
-        if (p != null) {
-            p.scan(query, top);
-        }
-        return top.hits();
-    }
-
-    @Override
     public void compact() {
         checkOpen();
         sessions.values().forEach(Partition::trim);
     }
 
     @Override
-    public int size() {
-        return size.get();
-    }
-
-    @Override
     public void close() {
-        closed = true;
-        sessions.values().forEach(Partition::close);
-        sessions.clear();
-        size.set(0);
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("the index is closed");
-        }
+        markClosed();
+        closeSessions();
     }
 
     /** One session's vectors behind its lock. */
-    private static final class Partition implements AutoCloseable {
+    static final class Partition implements SessionIndex.Session {
         private final ReadWriteLock lock = new ReentrantReadWriteLock();
         private final FlatVectors vectors;
 
@@ -113,7 +61,8 @@ final class ExactVectorIndex implements VectorIndex {
             vectors = new FlatVectors(dimension, true);
         }
 
-        boolean put(long key, float[] vector) {
+        @Override
+        public boolean put(long key, float[] vector) {
             lock.writeLock().lock();
             try {
                 return vectors.put(key, vector);
@@ -122,7 +71,8 @@ final class ExactVectorIndex implements VectorIndex {
             }
         }
 
-        boolean remove(long key) {
+        @Override
+        public boolean remove(long key) {
             lock.writeLock().lock();
             try {
                 return vectors.remove(key);
@@ -131,7 +81,8 @@ final class ExactVectorIndex implements VectorIndex {
             }
         }
 
-        boolean isEmpty() {
+        @Override
+        public boolean isEmpty() {
             lock.readLock().lock();
             try {
                 return vectors.isEmpty();
@@ -140,7 +91,8 @@ final class ExactVectorIndex implements VectorIndex {
             }
         }
 
-        void scan(float[] query, TopK top) {
+        @Override
+        public void search(float[] query, int k, TopK top) {
             lock.readLock().lock();
             try {
                 vectors.scan(query, top);

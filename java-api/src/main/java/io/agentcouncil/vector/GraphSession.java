@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * delta, publishing the result) hold the write lock. The long step, linking nodes into the
  * graph or building a new one, runs without the lock, so searches are never held up by it.
  */
-final class GraphSession {
+final class GraphSession implements SessionIndex.Session {
 
     // A graph whose tombstones pass this fraction of its nodes is rebuilt without them.
     private static final double REBUILD_TOMBSTONE_FRACTION = 0.2;
@@ -37,8 +37,8 @@ final class GraphSession {
         this.delta = new FlatVectors(dimension);
     }
 
-    /** Adds or replaces {@code key}'s vector; true if the key is new to the session. */
-    boolean put(long key, float[] vector) {
+    @Override
+    public boolean put(long key, float[] vector) {
         lock.writeLock().lock();
         try {
             boolean replaced = removeLive(key);
@@ -52,8 +52,8 @@ final class GraphSession {
         }
     }
 
-    /** Removes {@code key}; true if the session held it. */
-    boolean remove(long key) {
+    @Override
+    public boolean remove(long key) {
         lock.writeLock().lock();
         try {
             boolean removed = removeLive(key);
@@ -67,7 +67,8 @@ final class GraphSession {
     }
 
     /** True when the session holds nothing and no compaction is working on it. */
-    boolean isEmpty() {
+    @Override
+    public boolean isEmpty() {
         lock.readLock().lock();
         try {
             return live == 0 && folding == null;
@@ -76,7 +77,8 @@ final class GraphSession {
         }
     }
 
-    void search(float[] query, int k, TopK top) {
+    @Override
+    public void search(float[] query, int k, TopK top) {
         lock.readLock().lock();
         try {
             if (graph != null) {
@@ -132,7 +134,8 @@ final class GraphSession {
         }
     }
 
-    void close() {
+    @Override
+    public void close() {
         lock.writeLock().lock();
         try {
             if (graph != null) {
