@@ -9,10 +9,11 @@ import java.util.Set;
 import static io.agentcouncil.vector.FaissLibrary.check;
 
 /**
- * One session's FAISS HNSW graph over its flat float vectors, scored by inner product, in native
- * memory behind libagentcouncil_faiss (agentcouncil_faiss.h). The library keeps each node's key,
- * and its searches filter out tombstones and nodes not yet published inside FAISS's walk (an
- * IDSelector), so a search returns up to k live nodes.
+ * One session's FAISS HNSW graph, scored by inner product, in native memory behind
+ * libagentcouncil_faiss (agentcouncil_faiss.h): linked and walked over 8-bit codes of the
+ * vectors, its candidates rescored with the floats. The library keeps each node's key, and its
+ * walk steps through tombstones and nodes not yet published without keeping them, so a search
+ * returns up to k live nodes.
  *
  * <p>FAISS's graph cannot be read while nodes are linked into it, so each add takes it
  * exclusively: {@link #insert} adds in chunks of {@value #INSERT_CHUNK}, and a search waits for
