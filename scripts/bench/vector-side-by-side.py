@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""FAISS's half of scripts/bench/vector-side-by-side, with Debian's python3-faiss (1.7.3) and numpy.
+"""FAISS's half of scripts/bench/vector-side-by-side: FAISS from Python (Debian's python3-faiss 1.7.3 by
+default, or whichever the interpreter imports) and numpy.
 
   vector-side-by-side.py generate DIR N QUERIES DIM {random,lowrank}   base.f32, queries.f32
   vector-side-by-side.py faiss DIR K ROUNDS M EF_CONSTRUCTION EF...    truth.i32; JSON on stdout
@@ -79,7 +80,9 @@ def run_faiss(out, k, rounds, m, ef_construction, efs):
     base, queries = read_matrix(f"{out}/base.f32"), read_matrix(f"{out}/queries.f32")
     n, dim = base.shape
     threads = faiss.omp_get_max_threads()
-    result = {"faiss": faiss.__version__, "build_threads": threads, "indexes": []}
+    # Debian's build is "OPTIMIZE GENERIC" (no SIMD); pip's faiss-cpu says "AVX2 AVX512 ...".
+    options = faiss.get_compile_options().strip() if hasattr(faiss, "get_compile_options") else "unknown"
+    result = {"faiss": faiss.__version__, "compile_options": options, "build_threads": threads, "indexes": []}
 
     t = time.perf_counter()
     flat = faiss.IndexFlatIP(dim)
@@ -93,7 +96,7 @@ def run_faiss(out, k, rounds, m, ef_construction, efs):
         result["indexes"].append(summary("IndexFlatIP", build, ids, truth, medians, p95s, k))
 
     faiss.omp_set_num_threads(threads)
-    print(f"python3-faiss: building IndexHNSWFlat M={m} efConstruction={ef_construction}", file=sys.stderr)
+    print(f"FAISS: building IndexHNSWFlat M={m} efConstruction={ef_construction}", file=sys.stderr)
     t = time.perf_counter()
     hnsw = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
     hnsw.hnsw.efConstruction = ef_construction
@@ -107,8 +110,8 @@ def run_faiss(out, k, rounds, m, ef_construction, efs):
     print(json.dumps(result))
 
 
-NAMES = {"IndexFlatIP": "python3-faiss IndexFlatIP (exact)",
-         "IndexHNSWFlat": "python3-faiss IndexHNSWFlat, efSearch {}",
+NAMES = {"IndexFlatIP": "FAISS IndexFlatIP (exact)",
+         "IndexHNSWFlat": "FAISS IndexHNSWFlat, efSearch {}",
          "exact": "AgentCouncil exact",
          "jvector": "AgentCouncil JVector, beam {}",
          "faiss": "AgentCouncil FAISS binding, efSearch {}"}
@@ -122,7 +125,7 @@ def label(name):
 def report(faiss_json, java_json):
     f, j = json.load(open(faiss_json)), json.load(open(java_json))
     print(f"{j['n']:,} vectors x {j['dimension']} dims, {j['queries']} queries, recall@{j['k']} against "
-          f"FAISS IndexFlatIP; FAISS {f['faiss']} (graphs built on {f['build_threads']} threads), one thread per "
+          f"FAISS IndexFlatIP; FAISS {f['faiss']} from Python, built with {f.get('compile_options', 'unknown')} (graphs built on {f['build_threads']} threads), one thread per "
           f"search; latency: median over {j['rounds']} passes (range)")
     print(f"{'index':44s} {'build s':>8s} {'recall':>7s} {'median ms':>20s} {'p95 ms':>20s}")
     for r in f["indexes"] + j["indexes"]:
@@ -138,7 +141,7 @@ def report(faiss_json, java_json):
         kind, _, ef = r["name"].partition(":")
         if kind == "faiss" and ef in python and "error" not in r:
             p = python[ef]
-            print(f"efSearch {ef}: python3-faiss / our binding: median {p['median_ms'] / r['median_ms']:.2f}x, "
+            print(f"efSearch {ef}: FAISS from Python / our binding: median {p['median_ms'] / r['median_ms']:.2f}x, "
                   f"p95 {p['p95_ms'] / r['p95_ms']:.2f}x, build {p['build_s'] / r['build_s']:.2f}x; "
                   f"recall {p['recall']:.3f} vs {r['recall']:.3f}")
 
