@@ -125,7 +125,7 @@ def label(name):
 def report(faiss_json, java_json):
     f, j = json.load(open(faiss_json)), json.load(open(java_json))
     print(f"{j['n']:,} vectors x {j['dimension']} dims, {j['queries']} queries, recall@{j['k']} against "
-          f"FAISS IndexFlatIP; FAISS {f['faiss']} from Python, built with {f.get('compile_options', 'unknown')} (graphs built on {f['build_threads']} threads), one thread per "
+          f"FAISS IndexFlatIP; FAISS {f['faiss']} from Python, built with {f['compile_options']} (graphs built on {f['build_threads']} threads), one thread per "
           f"search; latency: median over {j['rounds']} passes (range)")
     print(f"{'index':44s} {'build s':>8s} {'recall':>7s} {'median ms':>20s} {'p95 ms':>20s}")
     for r in f["indexes"] + j["indexes"]:
